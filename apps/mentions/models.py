@@ -1,0 +1,134 @@
+import uuid
+
+from django.contrib.gis.db import models
+from django.db.models import Q
+
+
+class Source(models.TextChoices):
+    POST = "post", "social post"
+    APP_REVIEW = "app_review", "app review"
+    STORE_REVIEW = "store_review", "store review"
+    CHECKIN = "checkin", "check-in"
+    TIP = "tip", "tip"
+    SURVEY = "survey", "survey"
+
+
+class LocationProvenance(models.TextChoices):
+    GPS = "gps", "device GPS"
+    PLACE = "place", "a brand place"
+    PROFILE = "profile", "the author's profile location"
+    TEXT = "text", "a place named in the text"
+    COUNTRY = "country", "country only"
+    NONE = "none", "unknown"
+
+
+class OpinionLabel(models.TextChoices):
+    NEGATIVE = "negative", "negative"
+    NEUTRAL = "neutral", "neutral"
+    POSITIVE = "positive", "positive"
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "received"
+    ENRICHED = "enriched", "enriched"
+    SCORED = "scored", "scored"
+    DEAD = "dead", "dead-lettered"
+
+
+H3_RESOLUTIONS = range(4, 10)
+
+
+class Mention(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    partner = models.ForeignKey(
+        "partners.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=20, choices=Source.choices)
+    external_id = models.CharField(max_length=200)
+    text = models.TextField()
+    lang = models.CharField(max_length=8, blank=True)
+    # HMAC-SHA256 of the source's author id; the raw id is never stored.
+    author_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    place = models.ForeignKey(
+        "brands.Place", null=True, blank=True, on_delete=models.SET_NULL, related_name="mentions"
+    )
+    location = models.PointField(srid=4326, null=True, blank=True)
+    precision_m = models.FloatField(null=True, blank=True, help_text="radius, metres")
+    location_provenance = models.CharField(
+        max_length=10, choices=LocationProvenance.choices, default=LocationProvenance.NONE
+    )
+
+    brands = models.ManyToManyField(
+        "brands.Brand", through="MentionBrand", blank=True, related_name="mentions"
+    )
+    opinion_label = models.CharField(max_length=10, choices=OpinionLabel.choices, blank=True)
+    opinion_score = models.FloatField(null=True, blank=True, help_text="-1 … 1")
+    opinion_confidence = models.FloatField(null=True, blank=True)
+    model_version = models.CharField(max_length=64, blank=True)
+    h3_r4 = models.CharField(max_length=16, blank=True)
+    h3_r5 = models.CharField(max_length=16, blank=True)
+    h3_r6 = models.CharField(max_length=16, blank=True)
+    h3_r7 = models.CharField(max_length=16, blank=True)
+    h3_r8 = models.CharField(max_length=16, blank=True)
+    h3_r9 = models.CharField(max_length=16, blank=True)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    status_changed_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("source", "external_id"), name="mention_unique_source_external_id"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="mention_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(precision_m__isnull=True) | Q(precision_m__gte=0),
+                name="mention_precision_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(opinion_score__isnull=True)
+                | Q(opinion_score__gte=-1, opinion_score__lte=1),
+                name="mention_score_in_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=("status", "status_changed_at"), name="mention_status_idx"),
+            models.Index(fields=("created_at",), name="mention_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"
+
+
+class MentionBrand(models.Model):
+    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="brand_matches")
+    brand = models.ForeignKey("brands.Brand", on_delete=models.CASCADE, related_name="+")
+    spans = models.JSONField(default=list, help_text="[[start, end], …] of each match in the text")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("mention", "brand"), name="mentionbrand_unique")
+        ]
+
+
+class MentionRegion(models.Model):
+    """The region of each boundary layer a mention falls in, where its precision allows."""
+
+    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="region_links")
+    layer = models.ForeignKey("regions.BoundaryLayer", on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("mention", "layer"), name="mentionregion_unique")
+        ]
+        indexes = [models.Index(fields=("region",), name="mentionregion_region_idx")]

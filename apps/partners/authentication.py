@@ -1,0 +1,46 @@
+from django.utils import timezone
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from apps.partners.models import ApiKey, Partner
+from apps.partners.services import api_key_hash
+
+KEYWORD = "Api-Key"
+# Avoid a write on every request: refresh last_used_at at most this often.
+LAST_USED_RESOLUTION_S = 60
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Api-Key <key>` resolves to the key's partner; request.auth is the key."""
+
+    def authenticate(self, request: Request) -> tuple[Partner, ApiKey] | None:
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        keyword, _, raw_key = header.partition(" ")
+        if keyword.lower() != KEYWORD.lower():
+            return None
+        raw_key = raw_key.strip()
+        if not raw_key:
+            raise exceptions.AuthenticationFailed("The Api-Key header carries no key.")
+        api_key = (
+            ApiKey.objects.select_related("partner").filter(key_hash=api_key_hash(raw_key)).first()
+        )
+        if api_key is None:
+            raise exceptions.AuthenticationFailed("This API key is not valid.")
+        if api_key.is_revoked:
+            raise exceptions.AuthenticationFailed("This API key was revoked; ask for a new one.")
+        if api_key.is_expired:
+            raise exceptions.AuthenticationFailed("This API key has expired; ask for a new one.")
+        if not api_key.partner.is_active:
+            raise exceptions.AuthenticationFailed("This partner account is disabled.")
+        self._touch(api_key)
+        return api_key.partner, api_key
+
+    def authenticate_header(self, request: Request) -> str:
+        return KEYWORD
+
+    @staticmethod
+    def _touch(api_key: ApiKey) -> None:
+        now = timezone.now()
+        last = api_key.last_used_at
+        if last is None or (now - last).total_seconds() > LAST_USED_RESOLUTION_S:
+            ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)

@@ -1,0 +1,80 @@
+"""Reads of boundary layers and regions."""
+
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.contrib.gis.geos import Point
+from django.db import connection
+from django.db.models import F, QuerySet
+
+from apps.common.db import Multi, SimplifyPreserveTopology
+from apps.regions.models import Region, RegionPart
+
+# Simplification tolerance in degrees for each web-map zoom: about a pixel at that zoom.
+GEOJSON_DECIMALS = 5
+
+
+def simplify_tolerance_for_zoom(zoom: int) -> float:
+    return 360.0 / (256 * 2**zoom)
+
+
+def region_list(layer: str | None = None) -> QuerySet[Region]:
+    regions = Region.objects.select_related("layer", "parent__layer").order_by(
+        "layer__name", "code"
+    )
+    if layer:
+        regions = regions.filter(layer__name=layer)
+    return regions
+
+
+def region_list_with_geojson(layer: str | None, zoom: int) -> QuerySet[Region]:
+    """Regions with a `geojson` annotation: simplified for the zoom and rounded, by PostGIS."""
+    return region_list(layer).annotate(
+        geojson=AsGeoJSON(
+            Multi(SimplifyPreserveTopology(F("geom"), simplify_tolerance_for_zoom(zoom))),
+            precision=GEOJSON_DECIMALS,
+        )
+    )
+
+
+def regions_containing(lon: float, lat: float) -> list[Region]:
+    """The region of each layer that contains the point, found through the subdivided parts."""
+    point = Point(lon, lat, srid=4326)
+    region_ids = RegionPart.objects.filter(geom__intersects=point).values_list(
+        "region_id", flat=True
+    )
+    regions = (
+        Region.objects.filter(pk__in=region_ids)
+        .select_related("layer", "parent__layer")
+        .order_by("layer__name", "code")
+    )
+    seen: set[int] = set()
+    unique = []
+    for region in regions:
+        if region.layer_id not in seen:
+            seen.add(region.layer_id)
+            unique.append(region)
+    return unique
+
+
+BASEMAP_LAYERS = ("country", "fr-region")
+
+
+def basemap_geojson(zoom: int = 5) -> bytes:
+    """A FeatureCollection of countries and French régions for offline maps, built by PostGIS."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT coalesce(json_build_object(
+                'type', 'FeatureCollection',
+                'features', json_agg(json_build_object(
+                    'type', 'Feature',
+                    'properties', json_build_object('layer', l.name, 'code', r.code),
+                    'geometry', ST_AsGeoJSON(ST_SimplifyPreserveTopology(r.geom, %s), %s)::json
+                ))
+            )::text, '{"type": "FeatureCollection", "features": []}')
+            FROM regions_region r JOIN regions_boundarylayer l ON l.id = r.layer_id
+            WHERE l.name = ANY(%s)
+            """,
+            [simplify_tolerance_for_zoom(zoom), GEOJSON_DECIMALS - 1, list(BASEMAP_LAYERS)],
+        )
+        (document,) = cursor.fetchone()
+    return document.encode()

@@ -1,0 +1,1 @@
+"""Spatial helpers shared by the apps; no Django models here."""

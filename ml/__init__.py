@@ -1,0 +1,1 @@
+"""Opinion model: training, evaluation, registry and inference. No Django imports here."""

@@ -1,0 +1,50 @@
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from apps.partners.models import Partner
+from apps.partners.services import IssuedKey, api_key_create
+
+KeyMaker = Callable[..., IssuedKey]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # The test Redis database outlives a run; a cached page must not leak between tests.
+    cache.clear()
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    path = Path(settings.VOXPOP_DATA_DIR)
+    if not path.is_dir():
+        pytest.fail(f"{path} is missing: tests need ../shared/data (or VOXPOP_DATA_DIR).")
+    return path
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def partner(db: None) -> Partner:
+    return Partner.objects.create(name="Partner A")
+
+
+@pytest.fixture
+def make_key(partner: Partner) -> KeyMaker:
+    def make(scopes: tuple[str, ...] = ("read",), **kwargs: object) -> IssuedKey:
+        return api_key_create(partner, scopes, **kwargs)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+def read_client(api_client: APIClient, make_key: KeyMaker) -> APIClient:
+    api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {make_key(('read',)).raw_key}")
+    return api_client
