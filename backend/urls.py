@@ -10,6 +10,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("regions/", include("apps.regions.urls")),
+    path("mentions/", include("apps.mentions.urls")),
 ]
 
 urlpatterns = [

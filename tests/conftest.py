@@ -2,6 +2,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -16,6 +17,12 @@ KeyMaker = Callable[..., IssuedKey]
 def _empty_cache() -> None:
     # The test Redis database outlives a run; a cached page must not leak between tests.
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_test_broker() -> None:
+    # Queued tasks from an earlier run must not reach this run's workers.
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
 
 
 @pytest.fixture

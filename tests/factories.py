@@ -22,7 +22,7 @@ def square(lon: float, lat: float, half_side: float) -> MultiPolygon:
     return MultiPolygon(Polygon(ring), srid=4326)
 
 
-class BoundaryLayerFactory(factory.django.DjangoModelFactory):
+class BoundaryLayerFactory(factory.django.DjangoModelFactory[BoundaryLayer]):
     class Meta:
         model = BoundaryLayer
         django_get_or_create = ("name",)
@@ -30,7 +30,7 @@ class BoundaryLayerFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"layer-{n}")
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
+class RegionFactory(factory.django.DjangoModelFactory[Region]):
     class Meta:
         model = Region
 
@@ -41,7 +41,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
     geom = factory.LazyFunction(lambda: square(2.35, 48.85, 0.5))
 
 
-class BrandFactory(factory.django.DjangoModelFactory):
+class BrandFactory(factory.django.DjangoModelFactory[Brand]):
     class Meta:
         model = Brand
         django_get_or_create = ("slug",)
@@ -51,7 +51,7 @@ class BrandFactory(factory.django.DjangoModelFactory):
     aliases = factory.LazyAttribute(lambda o: {"fr": [o.name], "en": [o.name]})
 
 
-class PlaceFactory(factory.django.DjangoModelFactory):
+class PlaceFactory(factory.django.DjangoModelFactory[Place]):
     class Meta:
         model = Place
 
@@ -61,14 +61,14 @@ class PlaceFactory(factory.django.DjangoModelFactory):
     point = factory.LazyFunction(lambda: Point(2.35, 48.85, srid=4326))
 
 
-class PartnerFactory(factory.django.DjangoModelFactory):
+class PartnerFactory(factory.django.DjangoModelFactory[Partner]):
     class Meta:
         model = Partner
 
     name = factory.Sequence(lambda n: f"Partner {n}")
 
 
-class MentionFactory(factory.django.DjangoModelFactory):
+class MentionFactory(factory.django.DjangoModelFactory[Mention]):
     class Meta:
         model = Mention
 

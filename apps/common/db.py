@@ -1,4 +1,8 @@
+import io
+
+import pandas as pd
 from django.contrib.gis.db.models.functions import GeomOutputGeoFunc
+from django.db import connection
 
 
 class SimplifyPreserveTopology(GeomOutputGeoFunc):
@@ -13,3 +17,16 @@ class Multi(GeomOutputGeoFunc):
 
     function = "ST_Multi"
     arity = 1
+
+
+def copy_frame_to_temp_table(table: str, columns_ddl: str, frame: pd.DataFrame) -> None:
+    """Load a DataFrame into a fresh temporary table (dropped at commit) through COPY."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, header=False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DROP TABLE IF EXISTS {table}; "
+            f"CREATE TEMP TABLE {table} ({columns_ddl}) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(f"COPY {table} FROM STDIN WITH (FORMAT csv)") as copy:
+            copy.write(buffer.getvalue())

@@ -30,6 +30,7 @@ class OpinionLabel(models.TextChoices):
 
 class Status(models.TextChoices):
     RECEIVED = "received", "received"
+    MATCHED = "matched", "language and brands found"
     ENRICHED = "enriched", "enriched"
     SCORED = "scored", "scored"
     DEAD = "dead", "dead-lettered"
@@ -132,3 +133,19 @@ class MentionRegion(models.Model):
             models.UniqueConstraint(fields=("mention", "layer"), name="mentionregion_unique")
         ]
         indexes = [models.Index(fields=("region",), name="mentionregion_region_idx")]
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a request carrying an Idempotency-Key, replayed for retries."""
+
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("partner", "key"), name="idempotency_unique_key")
+        ]

@@ -31,6 +31,9 @@ class Region(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
     geom = models.MultiPolygonField(srid=4326)
+    radius_m = models.FloatField(
+        null=True, blank=True, help_text="radius of a disc of the same area: what precision fits"
+    )
 
     class Meta:
         ordering = ("layer_id", "code")
@@ -51,3 +54,22 @@ class RegionPart(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=("layer",), name="regionpart_layer_idx")]
+
+
+class City(models.Model):
+    """A populated place (GeoNames), used to resolve free-text profile locations."""
+
+    geonameid = models.BigIntegerField(primary_key=True)
+    name = models.CharField(max_length=200)
+    name_key = models.CharField(max_length=200, db_index=True, help_text="normalised name")
+    country_code = models.CharField(max_length=2, blank=True)
+    country_name = models.CharField(max_length=200, blank=True)
+    admin1_code = models.CharField(max_length=20, blank=True)
+    population = models.BigIntegerField(default=0)
+    point = models.PointField(srid=4326)
+
+    class Meta:
+        verbose_name_plural = "cities"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country_code})"

@@ -6,7 +6,9 @@ from django.db import connection
 from django.db.models import F, QuerySet
 
 from apps.common.db import Multi, SimplifyPreserveTopology
-from apps.regions.models import Region, RegionPart
+from apps.regions.models import City, Region, RegionPart
+from geo.places import split_location_text
+from geo.text import fold
 
 # Simplification tolerance in degrees for each web-map zoom: about a pixel at that zoom.
 GEOJSON_DECIMALS = 5
@@ -78,3 +80,38 @@ def basemap_geojson(zoom: int = 5) -> bytes:
         )
         (document,) = cursor.fetchone()
     return document.encode()
+
+
+# A name shared by several cities resolves to the biggest only when it dwarfs the others.
+DOMINANT_POPULATION_RATIO = 20
+
+
+def cities_for_location_texts(texts: set[str]) -> dict[str, City]:
+    """Free-text locations that name exactly one city (after qualifiers), in one query."""
+    parsed = {text: split_location_text(text) for text in texts}
+    names = {name for name, _ in parsed.values() if name}
+    by_name: dict[str, list[City]] = {}
+    for city in City.objects.filter(name_key__in=names).order_by("-population"):
+        by_name.setdefault(city.name_key, []).append(city)
+    resolved = {}
+    for text, (name, qualifier) in parsed.items():
+        match = _unambiguous(by_name.get(name, []), qualifier)
+        if match is not None:
+            resolved[text] = match
+    return resolved
+
+
+def _unambiguous(candidates: list[City], qualifier: str) -> City | None:
+    if qualifier:
+        candidates = [c for c in candidates if qualifier in _qualifiers(c)]
+    if len(candidates) == 1:
+        return candidates[0]
+    if len(candidates) > 1 and candidates[0].population >= (
+        DOMINANT_POPULATION_RATIO * max(candidates[1].population, 1)
+    ):
+        return candidates[0]
+    return None
+
+
+def _qualifiers(city: City) -> set[str]:
+    return {fold(city.admin1_code), fold(city.country_code), fold(city.country_name)} - {""}

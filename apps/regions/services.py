@@ -1,7 +1,6 @@
 """Writes of boundary layers: a set-based upsert through COPY, then the subdivided copy."""
 
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,8 +9,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from apps.common.db import copy_frame_to_temp_table
 from apps.regions.models import BoundaryLayer
 from geo.boundaries import BoundaryFields, read_boundaries
+from geo.places import read_cities
 
 # Vertices per subdivided piece: small pieces keep GiST boxes tight.
 SUBDIVIDE_MAX_VERTICES = 255
@@ -89,16 +90,11 @@ def boundary_layer_load(
 
 def _copy_to_staging(frame: gpd.GeoDataFrame) -> None:
     staging = frame.drop(columns="geometry").assign(wkb=frame.geometry.to_wkb(hex=True))
-    buffer = io.StringIO()
-    staging[list(STAGING_COLUMNS)].to_csv(buffer, index=False, header=False)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "DROP TABLE IF EXISTS boundary_staging; "
-            "CREATE TEMP TABLE boundary_staging (code text, name text, population bigint, "
-            "parent_code text, wkb text) ON COMMIT DROP"
-        )
-        with cursor.cursor.copy("COPY boundary_staging FROM STDIN WITH (FORMAT csv)") as copy:
-            copy.write(buffer.getvalue())
+    copy_frame_to_temp_table(
+        "boundary_staging",
+        "code text, name text, population bigint, parent_code text, wkb text",
+        staging[list(STAGING_COLUMNS)],
+    )
 
 
 def _upsert_from_staging(layer_id: int) -> None:
@@ -142,6 +138,11 @@ def rebuild_region_parts(layer_name: str) -> None:
 
 def _rebuild_parts(layer_id: int) -> None:
     with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE regions_region SET radius_m = sqrt(ST_Area(geom::geography) / pi()) "
+            "WHERE layer_id = %s",
+            [layer_id],
+        )
         cursor.execute("DELETE FROM regions_regionpart WHERE layer_id = %s", [layer_id])
         cursor.execute(
             """
@@ -151,3 +152,36 @@ def _rebuild_parts(layer_id: int) -> None:
             """,
             [SUBDIVIDE_MAX_VERTICES, layer_id],
         )
+
+
+def cities_load(path: Path, countries_path: Path | None = None) -> int:
+    """Upsert the cities file by GeoNames id; returns the number of cities read."""
+    frame = read_cities(path, countries_path)
+    columns = ["geonameid", "name", "name_key", "country_code", "country_name", "admin1_code"]
+    staging = frame[columns].assign(
+        population=frame["population"].round().astype("int64"),
+        wkb=frame.geometry.to_wkb(hex=True),
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        copy_frame_to_temp_table(
+            "city_staging",
+            "geonameid bigint, name text, name_key text, country_code text, country_name text, "
+            "admin1_code text, population bigint, wkb text",
+            staging,
+        )
+        cursor.execute(
+            """
+            INSERT INTO regions_city (geonameid, name, name_key, country_code, country_name,
+                                      admin1_code, population, point)
+            SELECT geonameid, name, name_key, coalesce(country_code, ''),
+                   coalesce(country_name, ''), coalesce(admin1_code, ''), population,
+                   ST_SetSRID(ST_GeomFromWKB(decode(wkb, 'hex')), 4326)
+            FROM city_staging
+            ON CONFLICT (geonameid) DO UPDATE SET
+                name = EXCLUDED.name, name_key = EXCLUDED.name_key,
+                country_code = EXCLUDED.country_code, country_name = EXCLUDED.country_name,
+                admin1_code = EXCLUDED.admin1_code, population = EXCLUDED.population,
+                point = EXCLUDED.point
+            """
+        )
+    return len(frame)

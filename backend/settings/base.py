@@ -158,3 +158,22 @@ STATICFILES_DIRS = [("vendor", BASE_DIR / "var" / "vendor")]
 
 # Debian 12 ships GDAL 3.6; boundary files come from the operator, not from API clients.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+PIPELINE_MAX_ATTEMPTS = env.int("PIPELINE_MAX_ATTEMPTS", default=3)
+PIPELINE_STUCK_AFTER_S = env.int("PIPELINE_STUCK_AFTER_S", default=300)
+PIPELINE_SWEEP_LIMIT = env.int("PIPELINE_SWEEP_LIMIT", default=10_000)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stuck-mentions": {"task": "mentions.sweep", "schedule": 60.0},
+    "forget-idempotency-keys": {"task": "mentions.forget_idempotency_keys", "schedule": 3600.0},
+}
+# Fail fast when the broker is down: the sweeper re-enqueues what could not be sent.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+IDEMPOTENCY_KEY_TTL_S = env.int("IDEMPOTENCY_KEY_TTL_S", default=24 * 3600)
+# Scoring has its own queue so that it can run on other (GPU) machines.
+CELERY_TASK_ROUTES = {
+    "mentions.match": {"queue": "ingest"},
+    "mentions.locate": {"queue": "geo"},
+    "mentions.score": {"queue": "score"},
+    "mentions.*": {"queue": "ingest"},
+}

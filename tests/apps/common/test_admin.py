@@ -35,7 +35,7 @@ def test_map_widgets_load_nothing_from_the_internet(
 
 
 def test_admin_basemap_is_geojson_of_our_boundaries(staff_client: Client, client: Client) -> None:
-    RegionFactory(layer=BoundaryLayerFactory(name="country"), code="FRA")
+    RegionFactory.create(layer=BoundaryLayerFactory.create(name="country"), code="FRA")
     body = staff_client.get("/admin/basemap.geojson").json()
     assert body["type"] == "FeatureCollection"
     assert [f["properties"]["code"] for f in body["features"]] == ["FRA"]

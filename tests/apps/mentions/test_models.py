@@ -9,21 +9,21 @@ pytestmark = pytest.mark.django_db
 
 
 def test_source_and_external_id_are_unique() -> None:
-    MentionFactory(source="post", external_id="42")
-    MentionFactory(source="tip", external_id="42")
+    MentionFactory.create(source="post", external_id="42")
+    MentionFactory.create(source="tip", external_id="42")
     with pytest.raises(IntegrityError), transaction.atomic():
-        MentionFactory(source="post", external_id="42")
+        MentionFactory.create(source="post", external_id="42")
 
 
 @pytest.mark.parametrize("rating", [0, 6])
 def test_rating_outside_one_to_five_is_refused(rating: int) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
-        MentionFactory(rating=rating)
+        MentionFactory.create(rating=rating)
 
 
 def test_score_outside_minus_one_to_one_is_refused() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
-        MentionFactory(opinion_score=1.5)
+        MentionFactory.create(opinion_score=1.5)
 
 
 def test_author_pseudonym_is_a_keyed_hash() -> None:

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_create_partner_prints_the_key_once_and_it_works() -> None:
-    BrandFactory(slug="acme")
+    BrandFactory.create(slug="acme")
     out, err = StringIO(), StringIO()
     call_command(
         "create_partner",

@@ -11,11 +11,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def two_layers() -> None:
-    coarse: Any = BoundaryLayerFactory(name="coarse")
-    fine: Any = BoundaryLayerFactory(name="fine")
-    big = RegionFactory(layer=coarse, code="BIG", name="Big", geom=square(2.0, 48.0, 1.0))
-    RegionFactory(layer=fine, code="F1", name="Fine one", parent=big, geom=square(1.5, 48.0, 0.5))
-    RegionFactory(layer=fine, code="F2", name="Fine two", parent=big, geom=square(2.5, 48.0, 0.5))
+    coarse: Any = BoundaryLayerFactory.create(name="coarse")
+    fine: Any = BoundaryLayerFactory.create(name="fine")
+    big = RegionFactory.create(layer=coarse, code="BIG", name="Big", geom=square(2.0, 48.0, 1.0))
+    RegionFactory.create(
+        layer=fine, code="F1", name="Fine one", parent=big, geom=square(1.5, 48.0, 0.5)
+    )
+    RegionFactory.create(
+        layer=fine, code="F2", name="Fine two", parent=big, geom=square(2.5, 48.0, 0.5)
+    )
     rebuild_region_parts(coarse.name)
     rebuild_region_parts(fine.name)
 

@@ -37,4 +37,10 @@ class Command(BaseCommand):
                     f"--parent-field={layer.fields.parent_code}",
                 ]
             call_command("load_boundaries", *arguments, stdout=self.stdout, stderr=self.stderr)
+        call_command(
+            "load_cities",
+            str(geo_dir / "cities15000.gpkg"),
+            f"--countries={geo_dir / 'world_countries.gpkg'}",
+            stdout=self.stdout,
+        )
         call_command("load_brands", str(DEMO_CATALOGUE), stdout=self.stdout, stderr=self.stderr)

@@ -1,0 +1,116 @@
+"""Services of the pipeline's stages. Each takes mention ids, handles those in the status it
+expects, recomputes its output from scratch (delete + insert, never increment) and returns
+the ids it moved on; running a stage twice on the same ids changes nothing."""
+
+import uuid
+from typing import Any
+
+import h3
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apps.mentions.models import Mention, MentionBrand, Status
+from apps.mentions.pipeline.language import detect_languages
+from apps.mentions.pipeline.matcher_cache import current_brand_matcher
+
+H3_RESOLUTIONS = tuple(range(4, 10))
+# A cell is only as fine as the mention's precision allows: its edge must exceed the radius.
+H3_EDGE_M = {res: h3.average_hexagon_edge_length(res, unit="m") for res in H3_RESOLUTIONS}
+
+
+def mentions_match(ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    """Stage 1: language of mentions sent without one, and the brands each names."""
+    mentions = list(
+        Mention.objects.filter(id__in=ids, status=Status.RECEIVED).only("id", "text", "lang")
+    )
+    if not mentions:
+        return []
+    unknown = [m for m in mentions if not m.lang]
+    for mention, lang in zip(unknown, detect_languages([m.text for m in unknown]), strict=True):
+        mention.lang = lang
+    matcher = current_brand_matcher()
+    links = [
+        MentionBrand(mention_id=m.id, brand_id=brand_id, spans=spans)
+        for m in mentions
+        for brand_id, spans in matcher.match(m.text).items()
+    ]
+    now = timezone.now()
+    for mention in mentions:
+        mention.status, mention.status_changed_at = Status.MATCHED, now
+    with transaction.atomic():
+        MentionBrand.objects.filter(mention_id__in=[m.id for m in mentions]).delete()
+        MentionBrand.objects.bulk_create(links)
+        Mention.objects.bulk_update(mentions, ["lang", "status", "status_changed_at"])
+    return [m.id for m in mentions]
+
+
+LOCATE_REGIONS = """
+WITH todo AS (
+    SELECT id, location, precision_m FROM mentions_mention
+    WHERE id = ANY(%(ids)s) AND status = %(status)s AND location IS NOT NULL
+)
+INSERT INTO mentions_mentionregion (mention_id, layer_id, region_id)
+SELECT DISTINCT ON (t.id, p.layer_id) t.id, p.layer_id, p.region_id
+FROM todo t
+JOIN regions_regionpart p ON ST_Intersects(p.geom, t.location)
+JOIN regions_region r ON r.id = p.region_id
+WHERE coalesce(t.precision_m, 0) <= r.radius_m
+ORDER BY t.id, p.layer_id
+"""
+CLEAR_REGIONS = """
+DELETE FROM mentions_mentionregion mr USING mentions_mention m
+WHERE mr.mention_id = m.id AND m.id = ANY(%(ids)s) AND m.status = %(status)s
+"""
+COUNTRY_PRECISION = """
+UPDATE mentions_mention m SET precision_m = greatest(coalesce(m.precision_m, 0), r.radius_m)
+FROM regions_regionpart p
+JOIN regions_region r ON r.id = p.region_id
+JOIN regions_boundarylayer l ON l.id = p.layer_id AND l.name = 'country'
+WHERE m.id = ANY(%(ids)s) AND m.status = %(status)s AND m.location_provenance = 'country'
+  AND ST_Intersects(p.geom, m.location)
+"""
+SET_H3 = """
+UPDATE mentions_mention m
+SET h3_r4 = v.r4, h3_r5 = v.r5, h3_r6 = v.r6, h3_r7 = v.r7, h3_r8 = v.r8, h3_r9 = v.r9,
+    status = %(next)s, status_changed_at = now()
+FROM unnest(%(ids)s::uuid[], %(r4)s::text[], %(r5)s::text[], %(r6)s::text[], %(r7)s::text[],
+            %(r8)s::text[], %(r9)s::text[]) AS v(id, r4, r5, r6, r7, r8, r9)
+WHERE m.id = v.id AND m.status = %(status)s
+"""
+
+
+def h3_cells(lat: float | None, lon: float | None, precision_m: float | None) -> list[str]:
+    """Cells at resolutions 4-9, blank below the finest resolution the precision allows."""
+    if lat is None or lon is None:
+        return [""] * len(H3_RESOLUTIONS)
+    finest = h3.latlng_to_cell(lat, lon, H3_RESOLUTIONS[-1])
+    radius = precision_m or 0.0
+    return [
+        h3.cell_to_parent(finest, res) if radius <= H3_EDGE_M[res] else "" for res in H3_RESOLUTIONS
+    ]
+
+
+def mentions_locate(ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    """Stage 2: region of every layer and H3 cells, each only where the precision fits."""
+    params: dict[str, Any] = {
+        "ids": list(ids),
+        "status": Status.MATCHED.value,
+        "next": Status.ENRICHED.value,
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(COUNTRY_PRECISION, params)
+        cursor.execute(CLEAR_REGIONS, params)
+        cursor.execute(LOCATE_REGIONS, params)
+        cursor.execute(
+            "SELECT id, ST_Y(location), ST_X(location), precision_m FROM mentions_mention "
+            "WHERE id = ANY(%(ids)s) AND status = %(status)s",
+            params,
+        )
+        rows = cursor.fetchall()
+        cells = [h3_cells(lat, lon, precision) for _, lat, lon, precision in rows]
+        columns = list(zip(*cells, strict=True)) if cells else [()] * len(H3_RESOLUTIONS)
+        for res, column in zip(H3_RESOLUTIONS, columns, strict=True):
+            params[f"r{res}"] = list(column)
+        params["ids"] = [row[0] for row in rows]
+        cursor.execute(SET_H3, params)
+    return [row[0] for row in rows]

@@ -1,0 +1,116 @@
+"""What a client may send for one mention. Validation only; storing is in services."""
+
+import datetime as dt
+import math
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from apps.mentions.models import LocationProvenance, Source
+
+TEXT_MAX_CHARS = 5000
+FUTURE_TOLERANCE = dt.timedelta(hours=1)
+OLDEST_ACCEPTED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+# C0 controls and DEL, but not tab, newline or carriage return. C1 controls (U+0080-U+009F)
+# are kept: they are what mis-encoded text from real sources is made of.
+FORBIDDEN_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SERVER_SET_FIELDS = frozenset(
+    {
+        "id", "partner", "brands", "brand_matches", "opinion_label", "opinion_score",
+        "opinion_confidence", "model_version", "status", "author_hash", "received_at",
+        "precision_m", "location_provenance", "region", "regions", "h3", "attempts",
+    }
+)  # fmt: skip
+CLIENT_LOCATION_SOURCES = [p.value for p in LocationProvenance if p != LocationProvenance.NONE]
+
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _no_control(value: str, what: str) -> str:
+    match = FORBIDDEN_CONTROL.search(value)
+    if match:
+        raise ValueError(f"{what} contains the control character U+{ord(match.group()):04X}")
+    return value
+
+
+class PointGeometry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["Point"]
+    coordinates: Annotated[list[float], Field(min_length=2, max_length=3)]
+
+
+class MentionIn(BaseModel):
+    """One mention as a mobile app or partner sends it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, strict=False)
+
+    source: Source
+    external_id: ShortText
+    text: Annotated[str, Field(max_length=TEXT_MAX_CHARS)]
+    created_at: dt.datetime
+    lang: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] | None = None
+    author_id: ShortText | None = None
+    rating: Annotated[int, Field(ge=1, le=5, strict=True)] | None = None
+    place: ShortText | None = None
+    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)] | None = None
+    geometry: PointGeometry | None = None
+    accuracy_m: Annotated[float, Field(ge=0, le=20_000_000, allow_inf_nan=False)] | None = None
+    location_source: Literal[tuple(CLIENT_LOCATION_SOURCES)] | None = None  # type: ignore[valid-type]
+    user_location: Annotated[str, Field(max_length=200)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_server_fields(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            forbidden = sorted(SERVER_SET_FIELDS & data.keys())
+            if forbidden:
+                raise ValueError(f"{', '.join(forbidden)} are set by voxpop and cannot be sent")
+        return data
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text is empty")
+        return _no_control(value, "text")
+
+    @field_validator("external_id", "author_id", "place", "user_location")
+    @classmethod
+    def _short_texts(cls, value: str | None) -> str | None:
+        return None if value is None else _no_control(value, "the field")
+
+    @field_validator("created_at")
+    @classmethod
+    def _created_at(cls, value: dt.datetime) -> dt.datetime:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        if value > dt.datetime.now(dt.UTC) + FUTURE_TOLERANCE:
+            raise ValueError("created_at is more than an hour in the future")
+        if value < OLDEST_ACCEPTED:
+            raise ValueError("created_at is before 2000")
+        return value
+
+    @model_validator(mode="after")
+    def _location(self) -> "MentionIn":
+        if self.geometry is not None:
+            if self.lat is not None or self.lon is not None:
+                raise ValueError("send either lat/lon or geometry, not both")
+            lon, lat = self.geometry.coordinates[:2]
+            for value, low, high, name in (
+                (lat, -90, 90, "latitude"),
+                (lon, -180, 180, "longitude"),
+            ):
+                if not math.isfinite(value) or not low <= value <= high:
+                    raise ValueError(f"geometry {name} {value} is outside [{low}, {high}]")
+            self.lat, self.lon, self.geometry = lat, lon, None
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon go together: send both or neither")
+        if self.lat == 0 and self.lon == 0:
+            raise ValueError("(0, 0) is the 'null island' placeholder, not a real location")
+        return self
+
+    @property
+    def has_point(self) -> bool:
+        return self.lat is not None and self.lon is not None

@@ -1,0 +1,70 @@
+"""Service: write mention rows with COPY and a set-based upsert; duplicates are skipped."""
+
+import datetime as dt
+import uuid
+from dataclasses import astuple, dataclass, fields
+
+from django.db import connection, transaction
+
+from apps.mentions.models import Status
+
+
+@dataclass(frozen=True)
+class MentionRow:
+    id: uuid.UUID
+    partner_id: int | None
+    source: str
+    external_id: str
+    text: str
+    lang: str
+    author_hash: str
+    created_at: dt.datetime
+    received_at: dt.datetime
+    rating: int | None
+    place_id: int | None
+    lon: float | None
+    lat: float | None
+    precision_m: float | None
+    provenance: str
+
+
+STAGING_COLUMNS = ", ".join(f.name for f in fields(MentionRow))
+STAGING_DDL = """
+CREATE TEMP TABLE IF NOT EXISTS mention_staging (
+    id uuid, partner_id bigint, source text, external_id text, text text, lang text,
+    author_hash text, created_at timestamptz, received_at timestamptz, rating smallint,
+    place_id bigint, lon double precision, lat double precision, precision_m double precision,
+    provenance text
+) ON COMMIT DELETE ROWS
+"""
+UPSERT = """
+INSERT INTO mentions_mention (
+    id, partner_id, source, external_id, text, lang, author_hash, created_at, received_at,
+    rating, place_id, location, precision_m, location_provenance,
+    opinion_label, model_version, h3_r4, h3_r5, h3_r6, h3_r7, h3_r8, h3_r9,
+    status, status_changed_at, attempts, last_error
+)
+SELECT id, partner_id, source, external_id, text, lang, author_hash, created_at, received_at,
+       rating, place_id,
+       CASE WHEN lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326) END,
+       precision_m, provenance,
+       '', '', '', '', '', '', '', '',
+       %s, received_at, 0, ''
+FROM mention_staging
+ON CONFLICT (source, external_id) DO NOTHING
+RETURNING id
+"""
+
+
+def mentions_store(rows: list[MentionRow]) -> list[uuid.UUID]:
+    """Insert the rows whose (source, external_id) is new; return the ids actually stored."""
+    if not rows:
+        return []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(STAGING_DDL)
+        cursor.execute("TRUNCATE mention_staging")
+        with cursor.cursor.copy(f"COPY mention_staging ({STAGING_COLUMNS}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(astuple(row))
+        cursor.execute(UPSERT, [Status.RECEIVED.value])
+        return [row[0] for row in cursor.fetchall()]
