@@ -11,6 +11,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("regions/", include("apps.regions.urls")),
     path("mentions/", include("apps.mentions.urls")),
+    path("authors/", include("apps.mentions.author_urls")),
 ]
 
 urlpatterns = [

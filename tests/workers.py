@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.db import connection
 
 from backend.celery import app as celery_app
 
@@ -18,10 +19,15 @@ STARTUP_TIMEOUT_S = 60
 def running_worker(
     queues: str = "ingest,geo,score", extra_env: dict | None = None
 ) -> Iterator[subprocess.Popen]:
+    database = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "backend.settings.test",
         "TEST_REDIS_URL": settings.REDIS_URL,
+        # The worker must see the test database, not the development one.
+        "DATABASE_URL": (
+            f"postgis://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+        ),
         **(extra_env or {}),
     }
     process = subprocess.Popen(

@@ -96,11 +96,11 @@ def _json_items(data: bytes) -> list[RawItem]:
         features = document.get("features")
         if not isinstance(features, list):
             raise BodyError(400, "malformed_geojson", "A FeatureCollection needs a features array.")
-        return [_from_feature(feature) for feature in features]
+        return [from_feature(feature) for feature in features]
     if not isinstance(document, list):
         raise BodyError(400, "malformed_json", "Send a JSON array of mentions, NDJSON, or a "
                         "GeoJSON FeatureCollection.")  # fmt: skip
-    return [_checked(value) for value in document]
+    return [checked(value) for value in document]
 
 
 def _ndjson_items(data: bytes) -> list[RawItem]:
@@ -109,13 +109,13 @@ def _ndjson_items(data: bytes) -> list[RawItem]:
         if not line.strip():
             continue
         try:
-            items.append(_checked(_loads(line)))
+            items.append(checked(_loads(line)))
         except ValueError as exc:
             items.append(RawItem(None, f"this line is {exc}"))
     return items
 
 
-def _from_feature(feature: Any) -> RawItem:
+def from_feature(feature: Any) -> RawItem:
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         return RawItem(feature, "not a GeoJSON Feature")
     properties = feature.get("properties") or {}
@@ -124,10 +124,10 @@ def _from_feature(feature: Any) -> RawItem:
     item = dict(properties)
     if feature.get("geometry") is not None:
         item["geometry"] = feature["geometry"]
-    return _checked(item)
+    return checked(item)
 
 
-def _checked(value: Any) -> RawItem:
+def checked(value: Any) -> RawItem:
     if not isinstance(value, dict):
         return RawItem(value, "each item must be a JSON object")
     if _depth(value) > MAX_DEPTH:

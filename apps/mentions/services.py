@@ -5,6 +5,8 @@ import hmac
 
 from django.conf import settings
 
+from apps.mentions.models import Mention
+
 
 def author_pseudonymise(author_id: str) -> str:
     """HMAC-SHA256 of a source's author id: stable per author, irreversible without the secret."""
@@ -13,3 +15,16 @@ def author_pseudonymise(author_id: str) -> str:
     return hmac.new(
         settings.AUTHOR_HASH_SECRET.encode(), author_id.encode(), hashlib.sha256
     ).hexdigest()
+
+
+def author_erase(author_id: str, partner_id: int | None = None) -> int:
+    """Delete every mention of an author (found through the keyed hash) and what derives from
+    them (brand matches and region links cascade); only the partner's own when one is given."""
+    author_hash = author_pseudonymise(author_id)
+    if not author_hash:
+        return 0
+    mentions = Mention.objects.filter(author_hash=author_hash)
+    if partner_id is not None:
+        mentions = mentions.filter(partner_id=partner_id)
+    _, by_model = mentions.delete()
+    return by_model.get(Mention._meta.label, 0)

@@ -16,6 +16,7 @@ from apps.mentions.idempotency import (
 )
 from apps.mentions.ingest import mentions_ingest
 from apps.mentions.parsing import MAX_BODY_BYTES, BodyError, decompress, parse_items
+from apps.mentions.services import author_erase
 from apps.partners.models import Partner
 from apps.partners.permissions import HasIngestScope
 
@@ -98,3 +99,19 @@ class MentionBatchView(APIView):
                 400, "no_valid_items", detail, errors=body["rejected"], headers=headers
             )
         return Response(body, status=status, headers=headers)
+
+
+class AuthorErasureView(APIView):
+    """Erase an author: every mention of theirs this partner sent, and all derived from them."""
+
+    permission_classes = (HasIngestScope,)
+
+    @extend_schema(
+        request=None,
+        responses={200: OpenApiResponse(description='{"deleted": <number of mentions>}')},
+    )
+    def delete(self, request: Request, author_id: str) -> Response:
+        partner = request.user
+        if not isinstance(partner, Partner):
+            raise exceptions.PermissionDenied("Erasure needs a partner API key.")
+        return Response({"deleted": author_erase(author_id, partner_id=partner.pk)})

@@ -1,0 +1,80 @@
+import csv
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from apps.mentions.models import Mention, MentionBrand
+from apps.partners.models import Partner
+from apps.partners.services import api_key_create
+from tests.apps.mentions.conftest import item, post_bytes
+from tests.factories import BrandFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_author_erasure_removes_their_mentions_and_derived_rows(ingest_client: APIClient) -> None:
+    body = [item(1, author_id="alice"), item(2, author_id="alice"), item(3, author_id="bob")]
+    assert post_bytes(ingest_client, orjson.dumps(body), "application/json").status_code == 202
+    brand = BrandFactory.create()
+    for mention in Mention.objects.all():
+        MentionBrand.objects.create(mention=mention, brand=brand, spans=[[0, 1]])
+    response = ingest_client.delete("/api/v1/authors/alice")
+    assert response.status_code == 200
+    assert response.json() == {"deleted": 2}
+    assert list(Mention.objects.values_list("external_id", flat=True)) == ["m-3"]
+    assert MentionBrand.objects.count() == 1
+
+
+def test_erasure_only_touches_the_partners_own_mentions(ingest_client: APIClient) -> None:
+    post_bytes(ingest_client, orjson.dumps([item(1, author_id="carol")]), "application/json")
+    other = APIClient()
+    other_key = api_key_create(Partner.objects.create(name="Other"), ["ingest"]).raw_key
+    other.credentials(HTTP_AUTHORIZATION=f"Api-Key {other_key}")
+    assert other.delete("/api/v1/authors/carol").json() == {"deleted": 0}
+    assert Mention.objects.count() == 1
+    out = StringIO()
+    call_command("erase_author", "carol", stdout=out)
+    assert "1 mention(s) erased" in out.getvalue()
+    assert not Mention.objects.exists()
+
+
+def test_erasure_needs_the_ingest_scope(api_client: APIClient, make_key: Any) -> None:
+    api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {make_key(('read',)).raw_key}")
+    assert api_client.delete("/api/v1/authors/x").status_code == 403
+
+
+def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=sorted({k for r in rows for k in r}))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.mark.parametrize("file_format", ["jsonl", "csv"])
+def test_import_mentions_counts_and_writes_rejects(tmp_path: Path, file_format: str) -> None:
+    rows = [item(n) for n in range(12)] + [item(99, lat=123), item(0)]
+    for row in rows:
+        row.pop("source")
+    path = tmp_path / f"mentions.{file_format}"
+    if file_format == "jsonl":
+        path.write_bytes(b"\n".join(orjson.dumps(r) for r in rows) + b"\n{broken\n")
+    else:
+        _write_csv(path, rows)
+    out = StringIO()
+    call_command("import_mentions", str(path), "--source=app_review", stdout=out)
+    expected_rows = 15 if file_format == "jsonl" else 14
+    expected_rejected = 2 if file_format == "jsonl" else 1
+    assert f"{expected_rows} rows: 12 stored, 1 duplicates, {expected_rejected} rejected" in (
+        out.getvalue()
+    )
+    assert Mention.objects.filter(source="app_review").count() == 12
+    rejects = [orjson.loads(line) for line in (tmp_path / f"{path.name}.rejects.jsonl").open("rb")]
+    assert rejects[0]["external_id"] == "m-99" and "lat" in rejects[0]["reason"]
+    again = StringIO()
+    call_command("import_mentions", str(path), "--source=app_review", stdout=again)
+    assert f"{expected_rows} rows: 0 stored, 13 duplicates" in again.getvalue()

@@ -1,0 +1,107 @@
+"""The pipeline with real Celery workers in subprocesses, a real Redis and PostGIS."""
+
+import datetime as dt
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+import pytest
+from django.utils import timezone
+
+from apps.mentions import tasks
+from apps.mentions.models import Mention, MentionBrand, MentionRegion, Status
+from apps.mentions.pipeline import pipeline_start
+from apps.mentions.store import MentionRow, mentions_store
+from apps.regions.services import rebuild_region_parts
+from tests.apps.mentions.conftest import item, post_bytes
+from tests.factories import BoundaryLayerFactory, BrandFactory, RegionFactory, square
+from tests.workers import running_worker
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+
+@pytest.fixture
+def world() -> None:
+    BrandFactory.create(slug="acme", name="Acme")
+    RegionFactory.create(layer=BoundaryLayerFactory.create(name="zone"), code="Z",
+                         geom=square(2.35, 48.85, 1.0))  # fmt: skip
+    rebuild_region_parts("zone")
+
+
+def wait_until(condition: Callable[[], bool], timeout_s: float, every: Callable[[], Any]) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the pipeline did not finish in time")
+        every()
+        time.sleep(0.5)
+
+
+def test_ingested_mentions_flow_through_the_pipeline(ingest_client: Any, world: None) -> None:
+    body = [
+        item(n, text=f"J'adore Acme, le service est vraiment excellent ({n})") for n in range(300)
+    ]
+    response = post_bytes(ingest_client, orjson.dumps(body), "application/json")
+    assert response.status_code == 202
+    with running_worker():
+        wait_until(
+            lambda: Mention.objects.filter(status=Status.ENRICHED).count() == 300, 90, lambda: None
+        )
+    assert MentionBrand.objects.count() == 300
+    assert MentionRegion.objects.count() == 300
+    assert set(Mention.objects.values_list("lang", flat=True)) == {"fr"}
+
+
+def _rows(n: int) -> list[MentionRow]:
+    now = timezone.now()
+    return [
+        MentionRow(
+            id=uuid.uuid4(),
+            partner_id=None,
+            source="post",
+            external_id=f"k9-{i}",
+            text=f"acme {'super' if i % 2 else 'nul'} numéro {i}",
+            lang="fr",
+            author_hash="",
+            created_at=now - dt.timedelta(minutes=i),
+            received_at=now,
+            rating=None,
+            place_id=None,
+            lon=2.35 + (i % 100) / 1000,
+            lat=48.85,
+            precision_m=20.0,
+            provenance="gps",
+        )
+        for i in range(n)
+    ]
+
+
+def test_kill_9_mid_batch_loses_and_duplicates_nothing(world: None, settings: Any) -> None:
+    total = 10_000
+    ids = mentions_store(_rows(total))
+    pipeline_start(ids)
+    with running_worker() as worker:
+        wait_until(
+            lambda: Mention.objects.exclude(status=Status.RECEIVED).count() >= 1_000,
+            120,
+            lambda: None,
+        )
+        worker.kill()  # SIGKILL: no clean shutdown, the message in hand is never acked
+        worker.wait()
+    in_flight = Mention.objects.exclude(status=Status.ENRICHED).count()
+    assert 0 < in_flight < total
+
+    settings.PIPELINE_STUCK_AFTER_S = 5
+    with running_worker():
+        # What beat does every minute: re-enqueue whatever sat too long in a stage.
+        wait_until(
+            lambda: Mention.objects.filter(status=Status.ENRICHED).count() == total,
+            300,
+            every=tasks.sweep_stuck_mentions,
+        )
+    assert Mention.objects.count() == total
+    assert MentionBrand.objects.count() == total
+    assert MentionRegion.objects.count() == total
+    assert not Mention.objects.filter(status=Status.DEAD).exists()
