@@ -50,3 +50,15 @@ def test_admin_basemap_needs_staff(client: Client) -> None:
 def test_vendored_openlayers_is_served(client: Client) -> None:
     response = client.get("/static/vendor/ol/ol.js")
     assert response.status_code == 200
+
+
+def test_dead_letters_are_visible_and_re_drivable_in_the_admin(staff_client: Client) -> None:
+    dead = MentionFactory.create(status="dead", attempts=3, last_error="ValueError: poison")
+    page = staff_client.get("/admin/mentions/mention/?status__exact=dead").content.decode()
+    assert "ValueError: poison" in page
+    staff_client.post(
+        "/admin/mentions/mention/",
+        {"action": "redrive", "_selected_action": [str(dead.pk)]},
+    )
+    dead.refresh_from_db()
+    assert (dead.status, dead.attempts) == ("received", 0)
