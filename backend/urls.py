@@ -12,6 +12,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("regions/", include("apps.regions.urls")),
     path("mentions/", include("apps.mentions.urls")),
     path("authors/", include("apps.mentions.author_urls")),
+    path("opinion/", include("apps.opinion.urls")),
 ]
 
 urlpatterns = [

@@ -55,3 +55,15 @@ def make_key(partner: Partner) -> KeyMaker:
 def read_client(api_client: APIClient, make_key: KeyMaker) -> APIClient:
     api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {make_key(('read',)).raw_key}")
     return api_client
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny opinion model trained through the real training path on a few hundred texts."""
+    from ml.train import main  # noqa: PLC0415 - only the tests that need it pay for training
+
+    out = tmp_path_factory.mktemp("models")
+    config = Path(settings.BASE_DIR) / "ml" / "configs" / "tiny.yaml"
+    version = main(["--config", str(config), "--data-dir", str(settings.VOXPOP_DATA_DIR),
+                    "--out", str(out)])  # fmt: skip
+    return out / version

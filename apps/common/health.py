@@ -7,7 +7,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from apps.common.model_status import loaded_model_version
+from apps.opinion.predictor import promoted_model
 from backend.celery import app as celery_app
 
 Probe = Callable[[], tuple[bool, str]]
@@ -45,10 +45,12 @@ def worker_probe() -> tuple[bool, str]:
 
 
 def model_probe() -> tuple[bool, str]:
-    # The opinion model registry reports its promoted version here once one exists;
-    # having none is not an outage, so this probe never fails the check.
-    version = loaded_model_version()
-    return True, version or "none promoted"
+    # Having no promoted model is not an outage: mentions wait, enriched, until one is.
+    try:
+        promoted = promoted_model()
+    except Exception as exc:
+        return False, f"cannot read the model registry: {exc}"
+    return True, promoted[0] if promoted else "none promoted"
 
 
 PROBES: dict[str, Probe] = {

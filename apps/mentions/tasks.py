@@ -18,6 +18,8 @@ from apps.mentions.models import Mention, Status
 from apps.mentions.pipeline import BATCH_SIZE
 from apps.mentions.pipeline.failures import mention_failure_record
 from apps.mentions.pipeline.stages import mentions_locate, mentions_match
+from apps.opinion.predictor import promoted_model
+from apps.opinion.scoring import mentions_score
 
 logger = logging.getLogger(__name__)
 Stage = Callable[[list[uuid.UUID]], list[uuid.UUID]]
@@ -58,10 +60,19 @@ def match_mentions(self: Task, ids: list[str]) -> None:
 
 @shared_task(name="mentions.locate", bind=True, acks_late=True, reject_on_worker_lost=True)
 def locate_mentions(self: Task, ids: list[str]) -> None:
-    _run(self, mentions_locate, ids, after=None)
+    _run(self, mentions_locate, ids, after=score_mentions)
 
 
-STAGE_TASKS = {Status.RECEIVED: match_mentions, Status.MATCHED: locate_mentions}
+@shared_task(name="mentions.score", bind=True, acks_late=True, reject_on_worker_lost=True)
+def score_mentions(self: Task, ids: list[str]) -> None:
+    _run(self, mentions_score, ids, after=None)
+
+
+STAGE_TASKS = {
+    Status.RECEIVED: match_mentions,
+    Status.MATCHED: locate_mentions,
+    Status.ENRICHED: score_mentions,
+}
 
 
 @shared_task(name="mentions.sweep")
@@ -70,6 +81,8 @@ def sweep_stuck_mentions() -> int:
     cutoff = timezone.now() - dt.timedelta(seconds=settings.PIPELINE_STUCK_AFTER_S)
     sent = 0
     for status, task in STAGE_TASKS.items():
+        if status == Status.ENRICHED and promoted_model() is None:
+            continue  # nothing can score them yet; promotion will
         ids = [
             str(i)
             for i in Mention.objects.filter(status=status, status_changed_at__lt=cutoff)

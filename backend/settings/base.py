@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "apps.partners",
     "apps.mentions",
     "apps.insights",
+    "apps.opinion",
 ]
 
 MIDDLEWARE = [
@@ -177,3 +178,9 @@ CELERY_TASK_ROUTES = {
     "mentions.score": {"queue": "score"},
     "mentions.*": {"queue": "ingest"},
 }
+
+# Opinion model serving.
+SHIPPED_MODEL_DIR = BASE_DIR / "ml" / "artifacts"
+TORCH_THREADS = env.int("TORCH_THREADS", default=2)
+OPINION_QUANTIZE = env.bool("OPINION_QUANTIZE", default=False)
+OPINION_PREDICT_MAX_TEXTS = 100

@@ -1,0 +1,51 @@
+"""Service: score mentions with the promoted model, recording the version on every score."""
+
+import uuid
+from collections.abc import Sequence
+
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.mentions.models import Mention, Status
+from apps.opinion.predictor import current_predictor
+from ml.serving import Predictor
+
+
+def mentions_score(ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    """Pipeline stage 3: enriched mentions get label, score, confidence and model version."""
+    predictor = current_predictor()
+    if predictor is None:
+        return []  # nothing promoted yet: they wait, enriched, and promotion scores them
+    mentions = list(Mention.objects.filter(id__in=ids, status=Status.ENRICHED).only("id", "text"))
+    _apply(predictor, mentions)
+    return [m.id for m in mentions]
+
+
+def mentions_rescore(predictor: Predictor, ids: Sequence[uuid.UUID]) -> int:
+    """Re-score enriched or scored mentions that another version scored (or none)."""
+    mentions = list(
+        Mention.objects.filter(id__in=ids, status__in=(Status.ENRICHED, Status.SCORED))
+        .filter(~Q(model_version=predictor.version))
+        .only("id", "text")
+    )
+    _apply(predictor, mentions)
+    return len(mentions)
+
+
+def _apply(predictor: Predictor, mentions: list[Mention]) -> None:
+    if not mentions:
+        return
+    predictions = predictor.predict([m.text for m in mentions])
+    now = timezone.now()
+    for mention, prediction in zip(mentions, predictions, strict=True):
+        mention.opinion_label = prediction.label
+        mention.opinion_score = max(-1.0, min(1.0, prediction.score))
+        mention.opinion_confidence = prediction.confidence
+        mention.model_version = predictor.version
+        mention.status, mention.status_changed_at = Status.SCORED, now
+    Mention.objects.bulk_update(
+        mentions,
+        ["opinion_label", "opinion_score", "opinion_confidence", "model_version", "status",
+         "status_changed_at"],
+        batch_size=500,
+    )  # fmt: skip

@@ -1,0 +1,24 @@
+"""`python -m bench [NAME ...]`: run the benchmarks and print a markdown report."""
+
+import argparse
+import os
+import sys
+
+import django
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings.local")
+    django.setup()
+    from bench import ingest, model  # noqa: PLC0415 - after django.setup()
+
+    available = {"ingest": ingest.run, "model": model.run}
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("names", nargs="*", choices=[*available, []], default=list(available))
+    args = parser.parse_args()
+    for name in args.names or list(available):
+        sys.stdout.write(available[name]() + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""Ingest throughput on the real, indexed mentions table: HTTP batch endpoint and
+`import_mentions` against raw psycopg COPY of the same rows, measured in one run."""
+
+import datetime as dt
+import http.client
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from io import StringIO
+from pathlib import Path
+
+import orjson
+import redis
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from apps.mentions.models import Mention
+from apps.partners.models import Partner
+from apps.partners.services import api_key_create
+
+ITEMS = int(os.environ.get("BENCH_INGEST_ITEMS", "20000"))
+BATCH = 1000
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+PREFIX = "bench-"
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def make_items(tag: str, n: int) -> list[dict]:
+    base = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    return [
+        {
+            "source": "post",
+            "external_id": f"{PREFIX}{tag}-{i}",
+            "text": f"Le service client de ce magasin est vraiment au top, merci ! #{i}",
+            "created_at": (base + dt.timedelta(seconds=i)).isoformat(),
+            "author_id": f"author-{i % 5000}",
+            "lat": 43.0 + (i % 500) / 100,
+            "lon": 1.0 + (i % 400) / 100,
+            "accuracy_m": 12.0,
+        }
+        for i in range(n)
+    ]
+
+
+def clean() -> None:
+    Mention.objects.filter(external_id__startswith=PREFIX).delete()
+
+
+def copy_rate(items: list[dict]) -> float:
+    """The reference: the same rows straight into the table with COPY, no validation."""
+    columns = ("id, source, external_id, text, lang, author_hash, created_at, received_at, "
+               "location, precision_m, location_provenance, opinion_label, model_version, "
+               "h3_r4, h3_r5, h3_r6, h3_r7, h3_r8, h3_r9, status, status_changed_at, attempts, "
+               "last_error")  # fmt: skip
+    now = dt.datetime.now(dt.UTC)
+    started = time.perf_counter()
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY mentions_mention ({columns}) FROM STDIN") as copy,
+    ):
+        for item in items:
+            point = f"SRID=4326;POINT({item['lon']} {item['lat']})"
+            copy.write_row((uuid.uuid4(), item["source"], item["external_id"], item["text"], "",
+                            "", item["created_at"], now, point, item["accuracy_m"], "gps", "", "",
+                            "", "", "", "", "", "", "received", now, 0, ""))  # fmt: skip
+    return len(items) / (time.perf_counter() - started)
+
+
+def import_rate(items: list[dict]) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "items.jsonl"
+        path.write_bytes(b"\n".join(orjson.dumps(i) for i in items))
+        started = time.perf_counter()
+        call_command("import_mentions", str(path), stdout=StringIO())
+        return len(items) / (time.perf_counter() - started)
+
+
+def _server(env: dict[str, str]) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "backend.wsgi:application", "--bind",
+         f"127.0.0.1:{PORT}", "--workers", "2", "--log-level", "warning"],
+        env=env, cwd=settings.BASE_DIR,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            http.client.HTTPConnection("127.0.0.1", PORT, timeout=2).request("GET", "/health/")
+            return process
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("the benchmark server did not start")
+
+
+def http_rate(items: list[dict], key: str) -> float:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings.production",
+           "ALLOWED_HOSTS": "127.0.0.1", "SESSION_COOKIE_SECURE": "false",
+           "CSRF_COOKIE_SECURE": "false",
+           # Its pipeline tasks go to a Redis database of their own, emptied afterwards.
+           "REDIS_URL": BENCH_REDIS_URL}  # fmt: skip
+    server = _server(env)
+    try:
+        client = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        headers = {"Authorization": f"Api-Key {key}", "Content-Type": "application/json"}
+        bodies = [orjson.dumps(items[i : i + BATCH]) for i in range(0, len(items), BATCH)]
+        started = time.perf_counter()
+        for body in bodies:
+            client.request("POST", "/api/v1/mentions/batch", body=body, headers=headers)
+            response = client.getresponse()
+            response.read()
+            if response.status != 202:
+                raise RuntimeError(f"the endpoint answered {response.status}")
+        return len(items) / (time.perf_counter() - started)
+    finally:
+        server.terminate()
+        server.wait()
+        redis.Redis.from_url(BENCH_REDIS_URL).flushdb()
+
+
+def run() -> str:
+    partner, _ = Partner.objects.get_or_create(name="benchmark")
+    key = api_key_create(partner, ["ingest"], name="bench").raw_key
+    clean()
+    try:
+        copy = copy_rate(make_items("copy", ITEMS))
+        imported = import_rate(make_items("import", ITEMS))
+        endpoint = http_rate(make_items("http", ITEMS), key)
+    finally:
+        clean()
+    return "\n".join([
+        f"## Ingest ({ITEMS:,} mentions into the indexed mentions table, one run)",
+        "",
+        "| path | mentions/s | ratio to COPY | target |",
+        "|---|---|---|---|",
+        f"| raw psycopg COPY (reference) | {copy:,.0f} | 1.00 | |",
+        f"| `import_mentions` (validation + COPY + upsert) | {imported:,.0f} | "
+        f"{imported / copy:.2f} | ≥ 0.80 |",
+        f"| `POST /api/v1/mentions/batch` over HTTP, 1,000 a request | {endpoint:,.0f} | "
+        f"{endpoint / copy:.2f} | ≥ 0.50 |",
+    ])  # fmt: skip

@@ -1,0 +1,62 @@
+"""Inference for a trained opinion model, loaded once per process by whoever serves it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from ml.artifact import load_artifact
+from ml.labels import LABEL_INDEX, LABELS
+
+NEGATIVE, POSITIVE = LABEL_INDEX["negative"], LABEL_INDEX["positive"]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    label: str
+    score: float  # P(positive) - P(negative), in [-1, 1]
+    confidence: float  # calibrated probability of the label
+    probabilities: tuple[float, float, float]
+
+
+class Predictor:
+    """Batched, length-sorted inference under torch.inference_mode."""
+
+    def __init__(self, folder: Path, threads: int | None = None, quantize: bool = False) -> None:
+        if threads:
+            torch.set_num_threads(threads)
+        model, self.tokenizer, self.config = load_artifact(folder)
+        if quantize:
+            model = torch.ao.quantization.quantize_dynamic(
+                model, {torch.nn.Linear}, dtype=torch.qint8
+            )
+        self.model = model
+        self.version = folder.name
+        self.quantized = quantize
+
+    @torch.inference_mode()
+    def probabilities(self, texts: Sequence[str], batch_size: int = 64) -> torch.Tensor:
+        """[len(texts), 3] calibrated class probabilities, in the input order."""
+        lengths = [len(ids) for ids in self.tokenizer.token_ids(texts)]
+        order = sorted(range(len(texts)), key=lambda i: lengths[i])
+        out = torch.zeros(len(texts), len(LABELS))
+        for start in range(0, len(order), batch_size):
+            chosen = order[start : start + batch_size]
+            batch = self.tokenizer([texts[i] for i in chosen])
+            logits = self.model(batch.input_ids, batch.attention_mask)
+            out[chosen] = torch.softmax(logits / self.config.temperature, dim=1)
+        return out
+
+    def predict(self, texts: Sequence[str], batch_size: int = 64) -> list[Prediction]:
+        if not texts:
+            return []
+        probabilities = self.probabilities(texts, batch_size)
+        confidence, index = probabilities.max(dim=1)
+        scores = probabilities[:, POSITIVE] - probabilities[:, NEGATIVE]
+        return [
+            Prediction(LABELS[int(i)], float(s), float(c), tuple(float(v) for v in p))  # type: ignore[arg-type]
+            for i, s, c, p in zip(index, scores, confidence, probabilities, strict=True)
+        ]

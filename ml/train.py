@@ -1,0 +1,204 @@
+"""Train the opinion model: `python -m ml.train --config ml/configs/default.yaml`.
+
+The frozen lower layers run once per text; only the top layers and the head are trained, on
+CPU in well under an hour, on a GPU when one is present. Checkpoints after every epoch let an
+interrupted run resume with --resume.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import yaml
+from tqdm import tqdm
+
+from ml.artifact import ModelConfig, build_model, save_artifact
+from ml.data import Example, fingerprint, read_examples
+from ml.features import CachedStates, cache_frozen_states
+from ml.labels import LABELS
+from ml.model import OpinionClassifier
+from ml.train_loop import epoch_batches, evaluate_logits, fit_temperature, train_epoch
+
+
+@dataclass
+class TrainingRun:
+    config: dict[str, Any]
+    data_dir: Path
+    out_dir: Path
+    extra_files: list[tuple[Path, float]]
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _examples(run: TrainingRun) -> tuple[list[Example], list[Example], list[Path]]:
+    cfg = run.config
+    paths = [run.data_dir / name for name in cfg["train_files"]]
+    train = [e for p in paths for e in read_examples(p)]
+    for path, weight in run.extra_files:
+        train += read_examples(path, weight=weight)
+        paths.append(path)
+    random.Random(cfg["seed"]).shuffle(train)
+    if cfg.get("per_source_limit"):
+        train = _cap_per_source(train, cfg["per_source_limit"])
+    if cfg.get("train_limit"):
+        train = train[: cfg["train_limit"]]
+    dev = read_examples(run.data_dir / cfg["dev_file"], limit=cfg.get("dev_limit"))
+    return train, dev, paths
+
+
+def _cap_per_source(examples: list[Example], cap: int) -> list[Example]:
+    """At most `cap` (already shuffled) examples of each source: big corpora do not drown
+    small ones, and a CPU run stays short."""
+    kept: list[Example] = []
+    seen: dict[str, int] = {}
+    for example in examples:
+        seen[example.source] = seen.get(example.source, 0) + 1
+        if seen[example.source] <= cap:
+            kept.append(example)
+    return kept
+
+
+def _class_weights(train: list[Example], balanced: bool) -> torch.Tensor:
+    counts = np.bincount([e.label for e in train], minlength=len(LABELS)).astype(float)
+    if not balanced:
+        return torch.ones(len(LABELS))
+    weights = counts.sum() / (len(LABELS) * np.maximum(counts, 1))
+    return torch.tensor(weights, dtype=torch.float32)
+
+
+def _optimizer(model: OpinionClassifier, cfg: dict[str, Any]) -> torch.optim.Optimizer:
+    layers = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("encoder")]
+    head = list(model.head.parameters())
+    return torch.optim.AdamW(
+        [{"params": layers, "lr": cfg["lr_layers"]}, {"params": head, "lr": cfg["lr_head"]}],
+        weight_decay=cfg["weight_decay"],
+    )
+
+
+def train(run: TrainingRun, resume: bool = False) -> tuple[str, Path, dict[str, Any]]:
+    cfg = run.config
+    seed_everything(cfg["seed"])
+    train_set, dev_set, paths = _examples(run)
+    model_config = ModelConfig(base=cfg["base"], frozen_layers=cfg["frozen_layers"],
+                               max_length=cfg["max_length"])  # fmt: skip
+    model, tokenizer = build_model(model_config)
+    train_states = cache_frozen_states(model, tokenizer, [e.text for e in train_set])
+    dev_states = cache_frozen_states(model, tokenizer, [e.text for e in dev_set])
+    optimizer = _optimizer(model, cfg)
+    total_steps = cfg["epochs"] * len(epoch_batches(train_set, cfg["batch_size"], cfg["seed"]))
+    scheduler = _schedule(optimizer, total_steps, cfg["warmup_fraction"])
+    start_epoch, best = _resume(run.out_dir, model, optimizer, scheduler) if resume else (0, None)
+    class_weights = _class_weights(train_set, cfg["class_balanced"])
+    for epoch in range(start_epoch, cfg["epochs"]):
+        batches = epoch_batches(train_set, cfg["batch_size"], cfg["seed"] + epoch)
+        train_epoch(model, train_states, train_set, batches=batches, optimizer=optimizer,
+                    scheduler=scheduler, class_weights=class_weights)  # fmt: skip
+        score, state = _dev_score(model, dev_states, dev_set), model.trained_state()
+        if best is None or score > best[0]:
+            best = (score, {k: v.clone() for k, v in state.items()})
+        _checkpoint(run.out_dir, epoch + 1, model, optimizer=optimizer, scheduler=scheduler,
+                    best=best)  # fmt: skip
+        tqdm.write(f"epoch {epoch + 1}: dev mean macro-F1 over sources {score:.4f}")
+    assert best is not None
+    model.load_state_dict(best[1], strict=False)
+    return _finish(run, model, model_config=model_config, dev_states=dev_states,
+                   dev_set=dev_set, paths=paths, n_train=len(train_set))  # fmt: skip
+
+
+def _finish(
+    run: TrainingRun,
+    model: OpinionClassifier,
+    *,
+    model_config: ModelConfig,
+    dev_states: CachedStates,
+    dev_set: list[Example],
+    paths: list[Path],
+    n_train: int,
+) -> tuple[str, Path, dict[str, Any]]:
+    logits = evaluate_logits(model, dev_states, len(dev_set))
+    model_config.temperature = fit_temperature(logits, torch.tensor([e.label for e in dev_set]))
+    model_config.training = {**run.config, "data_fingerprint": fingerprint(paths),
+                             "train_examples": n_train}  # fmt: skip
+    metrics = {"dev_mean_source_macro_f1": _source_f1(logits, dev_set)}
+    version, folder = save_artifact(model, model_config, run.out_dir, metrics)
+    return version, folder, metrics
+
+
+def _source_f1(logits: torch.Tensor, dev_set: list[Example]) -> float:
+    from ml.metrics import grouped_report  # noqa: PLC0415
+
+    predicted = logits.argmax(dim=1).tolist()
+    truth = [e.label for e in dev_set]
+    by_source = grouped_report(truth, predicted, {"source": [e.source for e in dev_set]})
+    return float(np.mean([r["macro_f1"] for r in by_source["source"].values()]))
+
+
+def _dev_score(model: OpinionClassifier, states: CachedStates, dev_set: list[Example]) -> float:
+    return _source_f1(evaluate_logits(model, states, len(dev_set)), dev_set)
+
+
+def _schedule(optimizer: torch.optim.Optimizer, total: int, warmup_fraction: float) -> Any:
+    warmup = max(1, int(total * warmup_fraction))
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        return max(0.0, (total - step) / max(1, total - warmup))
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+def _checkpoint(
+    out_dir: Path, epoch: int, model: OpinionClassifier, *, optimizer: Any, scheduler: Any,
+    best: Any,
+) -> None:  # fmt: skip
+    out_dir.mkdir(parents=True, exist_ok=True)
+    torch.save({"epoch": epoch, "model": model.trained_state(), "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(), "best": best,
+                "rng": torch.get_rng_state()}, out_dir / "checkpoint.pt")  # fmt: skip
+
+
+def _resume(out_dir: Path, model: OpinionClassifier, optimizer: Any, scheduler: Any) -> Any:
+    path = out_dir / "checkpoint.pt"
+    if not path.exists():
+        return 0, None
+    saved = torch.load(path, map_location="cpu", weights_only=False)
+    model.load_state_dict(saved["model"], strict=False)
+    optimizer.load_state_dict(saved["optimizer"])
+    scheduler.load_state_dict(saved["scheduler"])
+    torch.set_rng_state(saved["rng"])
+    return saved["epoch"], saved["best"]
+
+
+def main(argv: list[str] | None = None) -> str:
+    """Train as the command line says; returns the new model's version."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--config", type=Path, required=True)
+    parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--out", type=Path, default=Path("var/models"))
+    parser.add_argument("--extra", action="append", default=[], metavar="FILE:WEIGHT")
+    parser.add_argument("--resume", action="store_true")
+    parser.add_argument("--threads", type=int, default=None)
+    args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    extra = [(Path(p.rsplit(":", 1)[0]), float(p.rsplit(":", 1)[1])) for p in args.extra]
+    config = yaml.safe_load(args.config.read_text(encoding="utf-8"))
+    run = TrainingRun(config, args.data_dir, args.out, extra)
+    version, folder, metrics = train(run, resume=args.resume)
+    print(f"model {version} written to {folder}: {metrics}")
+    return version
+
+
+if __name__ == "__main__":
+    main()

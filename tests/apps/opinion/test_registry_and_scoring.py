@@ -1,0 +1,107 @@
+"""A tiny model trained through the real code path, registered, promoted, used everywhere."""
+
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from django.core.management import CommandError, call_command
+from rest_framework.test import APIClient
+
+from apps.mentions.models import Mention, Status
+from apps.opinion.models import ModelVersion, Promotion
+from apps.opinion.scoring import mentions_score
+from apps.opinion.services import model_version_promote, model_version_register
+from apps.opinion.tasks import rescore_mentions
+from tests.factories import MentionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def promoted(tiny_model_dir: Path, monkeypatch: Any) -> ModelVersion:
+    from apps.opinion import tasks  # noqa: PLC0415
+
+    monkeypatch.setattr(tasks.rescore_mentions, "delay", lambda *a: None)
+    model_version_register(tiny_model_dir)
+    return model_version_promote(tiny_model_dir.name)
+
+
+def test_registered_version_records_config_metrics_and_data(tiny_model_dir: Path) -> None:
+    version = model_version_register(tiny_model_dir)
+    assert version.version == tiny_model_dir.name and len(version.version) == 16
+    assert version.config["frozen_layers"] == 11
+    assert "dev_mean_source_macro_f1" in version.metrics
+    assert len(version.data_fingerprint) == 64
+    assert model_version_register(tiny_model_dir).pk == version.pk
+    size = sum(f.stat().st_size for f in tiny_model_dir.iterdir())
+    assert size < 20 * 1024 * 1024
+
+
+def test_scoring_stage_records_the_model_version(promoted: ModelVersion) -> None:
+    mentions = [MentionFactory.create(status=Status.ENRICHED, text=t)
+                for t in ("I love it", "Je déteste ça", "ok")]  # fmt: skip
+    assert set(mentions_score([m.id for m in mentions])) == {m.id for m in mentions}
+    for mention in Mention.objects.all():
+        assert mention.status == Status.SCORED
+        assert mention.model_version == promoted.version
+        assert mention.opinion_label in {"negative", "neutral", "positive"}
+        assert mention.opinion_score is not None and -1 <= mention.opinion_score <= 1
+        assert mention.opinion_confidence is not None and 0 < mention.opinion_confidence <= 1
+
+
+def test_promotion_rescores_and_rollback_returns(tiny_model_dir: Path, promoted: ModelVersion,
+                                                 tmp_path: Path) -> None:  # fmt: skip
+    mention = MentionFactory.create(
+        status=Status.SCORED, model_version="old", opinion_label="neutral"
+    )
+    assert rescore_mentions(promoted.pk) == 1
+    mention.refresh_from_db()
+    assert mention.model_version == promoted.version
+    promoted.refresh_from_db()
+    assert (promoted.rescore_done, promoted.rescore_total) == (1, 1)
+    assert rescore_mentions(promoted.pk) == 0  # idempotent
+
+    copy = tmp_path / "feedfacecafebeef"
+    copy.mkdir()
+    for item in tiny_model_dir.iterdir():
+        (copy / item.name).write_bytes(item.read_bytes())
+    call_command("register_model", str(copy), stdout=StringIO())
+    call_command("promote_model", "feedfacecafebeef", stdout=StringIO())
+    assert ModelVersion.objects.get(is_promoted=True).version == "feedfacecafebeef"
+    call_command("rollback_model", stdout=StringIO())
+    assert ModelVersion.objects.get(is_promoted=True).version == promoted.version
+    assert Promotion.objects.count() == 3
+
+
+def test_unknown_version_cannot_be_promoted() -> None:
+    with pytest.raises(CommandError, match="no model version 'nope'"):
+        call_command("promote_model", "nope", stdout=StringIO())
+
+
+def test_predict_endpoint(read_client: APIClient, promoted: ModelVersion) -> None:
+    response = read_client.post("/api/v1/opinion/predict", {"texts": ["Great!", "Nul."]},
+                                format="json")  # fmt: skip
+    assert response.status_code == 200
+    body = response.json()
+    assert body["model_version"] == promoted.version
+    assert [set(r) for r in body["results"]] == [{"label", "score", "confidence"}] * 2
+    too_many = read_client.post("/api/v1/opinion/predict", {"texts": ["x"] * 101}, format="json")
+    assert too_many.status_code == 400
+
+
+def test_predict_without_a_promoted_model_is_503(read_client: APIClient) -> None:
+    response = read_client.post("/api/v1/opinion/predict", {"texts": ["x"]}, format="json")
+    assert response.status_code == 503
+    assert "promote" in response.json()["detail"]
+
+
+def test_predict_opinion_command_scores_a_file(promoted: ModelVersion, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"text": "super", "lang": "fr"}\n{"text": "awful"}\n')
+    target = tmp_path / "out.jsonl"
+    call_command("predict_opinion", f"--input={source}", f"--output={target}", stdout=StringIO())
+    rows = [orjson.loads(line) for line in target.open("rb")]
+    assert [r["text"] for r in rows] == ["super", "awful"]
+    assert all(r["model_version"] == promoted.version and "label" in r for r in rows)
