@@ -54,7 +54,7 @@ def train_epoch(
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
         scheduler.step()
-        running += float(loss)
+        running += loss.item()
         if step % 20 == 0:
             progress.set_postfix(loss=f"{running / step:.4f}")
     return running / max(1, len(batches))

@@ -105,3 +105,33 @@ def test_predict_opinion_command_scores_a_file(promoted: ModelVersion, tmp_path:
     rows = [orjson.loads(line) for line in target.open("rb")]
     assert [r["text"] for r in rows] == ["super", "awful"]
     assert all(r["model_version"] == promoted.version and "label" in r for r in rows)
+
+
+def test_evaluate_opinion_reports_model_against_baselines(
+    promoted: ModelVersion, tmp_path: Path
+) -> None:
+    from tests.ml.opinion_rows import ROWS, write_rows  # noqa: PLC0415
+
+    data = write_rows(tmp_path / "labelled.jsonl", ROWS)
+    out = StringIO()
+    call_command("evaluate_opinion", f"--data={data}", f"--train={data}",
+                 f"--out={tmp_path / 'reports'}", stdout=out)  # fmt: skip
+    report = orjson.loads((tmp_path / "reports" / f"{promoted.version}-labelled.json").read_bytes())
+    assert report["model_version"] == promoted.version
+    assert set(report["systems"]) >= {"model", "lexicon", "tfidf"}
+    assert "## Calibration (ECE)" in out.getvalue()
+
+
+def test_training_is_deterministic_for_a_seed(tmp_path: Path) -> None:
+    from django.conf import settings  # noqa: PLC0415
+
+    from ml.train import main  # noqa: PLC0415
+
+    config = tmp_path / "det.yaml"
+    base = (Path(settings.BASE_DIR) / "ml" / "configs" / "tiny.yaml").read_text()
+    config.write_text(base.replace("train_limit: 300", "train_limit: 64")
+                      .replace("dev_limit: 100", "dev_limit: 32"))  # fmt: skip
+    args = ["--config", str(config), "--data-dir", str(settings.VOXPOP_DATA_DIR)]
+    first = main([*args, "--out", str(tmp_path / "a")])
+    second = main([*args, "--out", str(tmp_path / "b")])
+    assert first == second  # the version is a hash of the trained weights and config

@@ -1,0 +1,94 @@
+"""End-to-end pipeline rate (match, locate, score by a real Celery worker) against the
+promoted model's own batch inference rate on the same texts, in one run."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from apps.mentions.models import Mention, Status
+from apps.mentions.pipeline import pipeline_start
+from apps.mentions.store import MentionRow, mentions_store
+from apps.opinion.predictor import promoted_model
+from bench.model import tweet_texts
+from ml.serving import Predictor
+
+N = int(os.environ.get("BENCH_PIPELINE_MENTIONS", "2048"))
+PREFIX = "bench-pipe-"
+
+
+def _rows(texts: list[str]) -> list[MentionRow]:
+    now = timezone.now()
+    return [
+        MentionRow(
+            id=uuid.uuid4(),
+            partner_id=None,
+            source="post",
+            external_id=f"{PREFIX}{i}",
+            text=text,
+            lang="en",
+            author_hash="",
+            created_at=now - dt.timedelta(minutes=i),
+            received_at=now,
+            rating=None,
+            place_id=None,
+            lon=2.35 + (i % 90) / 100,
+            lat=48.85 - (i % 70) / 100,
+            precision_m=20.0,
+            provenance="gps",
+        )
+        for i, text in enumerate(texts)
+    ]
+
+
+def _worker() -> subprocess.Popen:
+    # The same broker as this process: stop `make run` first so that only this worker consumes.
+    env = dict(os.environ)
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "backend", "worker", "--pool", "solo",
+         "--queues", "ingest,geo,score", "--loglevel", "WARNING"],
+        env=env, cwd=settings.BASE_DIR,
+    )  # fmt: skip
+
+
+def run() -> str:
+    promoted = promoted_model()
+    if promoted is None:
+        return "## Pipeline\n\nNo model is promoted: run `make run` first."
+    texts = tweet_texts()[:N]
+    predictor = Predictor(Path(promoted[1]), threads=settings.TORCH_THREADS,
+                          quantize=settings.OPINION_QUANTIZE)  # fmt: skip
+    predictor.predict(texts[:64])
+    started = time.perf_counter()
+    predictor.predict(texts)
+    model_rate = len(texts) / (time.perf_counter() - started)
+
+    Mention.objects.filter(external_id__startswith=PREFIX).delete()
+    ids = mentions_store(_rows(texts))
+    worker = _worker()
+    try:
+        started = time.perf_counter()
+        pipeline_start(ids)
+        scored = Mention.objects.filter(external_id__startswith=PREFIX, status=Status.SCORED)
+        while scored.count() < len(ids):
+            time.sleep(0.2)
+        pipeline_rate = len(ids) / (time.perf_counter() - started)
+    finally:
+        worker.terminate()
+        worker.wait()
+        Mention.objects.filter(external_id__startswith=PREFIX).delete()
+    return "\n".join([
+        f"## Pipeline end to end ({len(ids):,} mentions, one solo worker)",
+        "",
+        "| what | mentions/s | ratio | target |",
+        "|---|---|---|---|",
+        f"| model batch inference alone (reference) | {model_rate:,.0f} | 1.00 | |",
+        f"| enqueued → matched, located, scored | {pipeline_rate:,.0f} | "
+        f"{pipeline_rate / model_rate:.2f} | ≥ 0.80 |",
+    ])  # fmt: skip
