@@ -1,13 +1,15 @@
 """The pipeline with real Celery workers in subprocesses, a real Redis and PostGIS."""
 
 import datetime as dt
+import subprocess
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
 import pytest
+import redis
 from django.utils import timezone
 
 from apps.mentions import tasks
@@ -15,6 +17,7 @@ from apps.mentions.models import Mention, MentionBrand, MentionRegion, Status
 from apps.mentions.pipeline import pipeline_start
 from apps.mentions.store import MentionRow, mentions_store
 from apps.regions.services import rebuild_region_parts
+from backend.celery import app as celery_app
 from tests.apps.mentions.conftest import item, post_bytes
 from tests.factories import BoundaryLayerFactory, BrandFactory, RegionFactory, square
 from tests.workers import running_worker
@@ -105,3 +108,71 @@ def test_kill_9_mid_batch_loses_and_duplicates_nothing(world: None, settings: An
     assert MentionBrand.objects.count() == total
     assert MentionRegion.objects.count() == total
     assert not Mention.objects.filter(status=Status.DEAD).exists()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url).ping())
+    except redis.ConnectionError:
+        return False
+
+
+def _use_broker(url: str) -> None:
+    # Celery caches connections and producers bound to the broker it first used; forget them
+    # (app.close() would also deregister the app, which the shared tasks rely on).
+    celery_app.conf.update(broker_url=url)
+    celery_app._pool = None  # type: ignore[attr-defined]
+    celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]
+    celery_app.__dict__.pop("control", None)
+
+
+@pytest.fixture
+def own_redis() -> Iterator[Callable[[bool], None]]:
+    """A Redis of this test's own, on another port, as the broker, that the test can stop."""
+    port = 6399
+    url = f"redis://127.0.0.1:{port}/0"
+    original = celery_app.conf.broker_url
+    process: dict[str, subprocess.Popen] = {}
+
+    def switch(up: bool) -> None:
+        if up:
+            process["redis"] = subprocess.Popen(
+                ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                 "--appendonly", "no"],
+                stdout=subprocess.DEVNULL,
+            )  # fmt: skip
+            wait_until(lambda: _answers(url), 10, lambda: None)
+        else:
+            process["redis"].terminate()
+            process["redis"].wait()
+
+    _use_broker(url)
+    switch(True)
+    try:
+        yield switch
+    finally:
+        if process["redis"].poll() is None:
+            switch(False)
+        _use_broker(original)
+
+
+def test_redis_down_during_ingestion_loses_nothing(
+    ingest_client: Any, world: None, own_redis: Callable[[bool], None], settings: Any
+) -> None:
+    own_redis(False)
+    started = time.monotonic()
+    body = [item(n, text=f"Acme, quel service impeccable ({n})") for n in range(100)]
+    response = post_bytes(ingest_client, orjson.dumps(body), "application/json")
+    assert response.status_code == 202  # stored in PostgreSQL; the enqueue failed and is logged
+    assert time.monotonic() - started < 10
+    assert Mention.objects.filter(status=Status.RECEIVED).count() == 100
+
+    own_redis(True)
+    settings.PIPELINE_STUCK_AFTER_S = 0
+    with running_worker(extra_env={"TEST_REDIS_URL": celery_app.conf.broker_url}):
+        wait_until(
+            lambda: Mention.objects.filter(status=Status.ENRICHED).count() == 100,
+            90,
+            every=tasks.sweep_stuck_mentions,
+        )
+    assert MentionBrand.objects.count() == 100
