@@ -27,6 +27,7 @@ class ModelConfig:
     frozen_layers: int = 8
     max_length: int = 128
     temperature: float = 1.0
+    class_bias: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
     labels: list[str] = field(default_factory=lambda: ["negative", "neutral", "positive"])
     training: dict[str, Any] = field(default_factory=dict)
 

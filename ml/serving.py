@@ -34,21 +34,26 @@ class Predictor:
                 model, {torch.nn.Linear}, dtype=torch.qint8
             )
         self.model = model
+        self._bias = torch.tensor(self.config.class_bias, dtype=torch.float32)
         self.version = folder.name
         self.quantized = quantize
 
     @torch.inference_mode()
-    def probabilities(self, texts: Sequence[str], batch_size: int = 64) -> torch.Tensor:
-        """[len(texts), 3] calibrated class probabilities, in the input order."""
+    def logits(self, texts: Sequence[str], batch_size: int = 64) -> torch.Tensor:
+        """[len(texts), 3] raw logits, in the input order; batches are sorted by length."""
         lengths = [len(ids) for ids in self.tokenizer.token_ids(texts)]
         order = sorted(range(len(texts)), key=lambda i: lengths[i])
         out = torch.zeros(len(texts), len(LABELS))
         for start in range(0, len(order), batch_size):
             chosen = order[start : start + batch_size]
             batch = self.tokenizer([texts[i] for i in chosen])
-            logits = self.model(batch.input_ids, batch.attention_mask)
-            out[chosen] = torch.softmax(logits / self.config.temperature, dim=1)
+            out[chosen] = self.model(batch.input_ids, batch.attention_mask)
         return out
+
+    def probabilities(self, texts: Sequence[str], batch_size: int = 64) -> torch.Tensor:
+        """[len(texts), 3] calibrated class probabilities, in the input order."""
+        logits = self.logits(texts, batch_size) + self._bias
+        return torch.softmax(logits / self.config.temperature, dim=1)
 
     def predict(self, texts: Sequence[str], batch_size: int = 64) -> list[Prediction]:
         if not texts:

@@ -5,6 +5,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -16,6 +17,7 @@ from apps.mentions import tasks
 from apps.mentions.models import Mention, MentionBrand, MentionRegion, Status
 from apps.mentions.pipeline import pipeline_start
 from apps.mentions.store import MentionRow, mentions_store
+from apps.opinion.models import ModelVersion
 from apps.regions.services import rebuild_region_parts
 from backend.celery import app as celery_app
 from tests.apps.mentions.conftest import item, post_bytes
@@ -81,7 +83,13 @@ def _rows(n: int) -> list[MentionRow]:
     ]
 
 
-def test_kill_9_mid_batch_loses_and_duplicates_nothing(world: None, settings: Any) -> None:
+def test_kill_9_mid_batch_loses_and_duplicates_nothing(
+    world: None, settings: Any, tiny_model_dir: Path
+) -> None:
+    # Promoted directly (not through the service) so that no re-scoring job joins the run.
+    version = ModelVersion.objects.create(
+        version=tiny_model_dir.name, path=str(tiny_model_dir), is_promoted=True
+    )
     total = 10_000
     ids = mentions_store(_rows(total))
     pipeline_start(ids)
@@ -93,21 +101,24 @@ def test_kill_9_mid_batch_loses_and_duplicates_nothing(world: None, settings: An
         )
         worker.kill()  # SIGKILL: no clean shutdown, the message in hand is never acked
         worker.wait()
-    in_flight = Mention.objects.exclude(status=Status.ENRICHED).count()
+    in_flight = Mention.objects.exclude(status=Status.SCORED).count()
     assert 0 < in_flight < total
 
     settings.PIPELINE_STUCK_AFTER_S = 5
     with running_worker():
         # What beat does every minute: re-enqueue whatever sat too long in a stage.
         wait_until(
-            lambda: Mention.objects.filter(status=Status.ENRICHED).count() == total,
-            300,
+            lambda: Mention.objects.filter(status=Status.SCORED).count() == total,
+            600,
             every=tasks.sweep_stuck_mentions,
         )
     assert Mention.objects.count() == total
     assert MentionBrand.objects.count() == total
     assert MentionRegion.objects.count() == total
     assert not Mention.objects.filter(status=Status.DEAD).exists()
+    versions = set(Mention.objects.values_list("model_version", flat=True))
+    assert versions == {version.version}
+    assert not Mention.objects.filter(opinion_score__isnull=True).exists()
 
 
 def _answers(url: str) -> bool:
