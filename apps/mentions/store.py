@@ -1,8 +1,9 @@
 """Service: write mention rows with COPY and a set-based upsert; duplicates are skipped."""
 
 import datetime as dt
+import operator
 import uuid
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 
 from django.db import connection, transaction
 
@@ -29,6 +30,8 @@ class MentionRow:
 
 
 STAGING_COLUMNS = ", ".join(f.name for f in fields(MentionRow))
+# dataclasses.astuple deep-copies every value: a plain getter is many times faster.
+_row_values = operator.attrgetter(*(f.name for f in fields(MentionRow)))
 STAGING_DDL = """
 CREATE TEMP TABLE IF NOT EXISTS mention_staging (
     id uuid, partner_id bigint, source text, external_id text, text text, lang text,
@@ -65,6 +68,6 @@ def mentions_store(rows: list[MentionRow]) -> list[uuid.UUID]:
         cursor.execute("TRUNCATE mention_staging")
         with cursor.cursor.copy(f"COPY mention_staging ({STAGING_COLUMNS}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(astuple(row))
+                copy.write_row(_row_values(row))
         cursor.execute(UPSERT, [Status.RECEIVED.value])
         return [row[0] for row in cursor.fetchall()]

@@ -2,13 +2,16 @@
 
 import uuid
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone
 
 from apps.mentions.models import Mention, Status
 from apps.opinion.predictor import current_predictor
-from ml.serving import Predictor
+
+if TYPE_CHECKING:
+    from ml.serving import Predictor
 
 
 def mentions_score(ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
@@ -21,7 +24,7 @@ def mentions_score(ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
     return [m.id for m in mentions]
 
 
-def mentions_rescore(predictor: Predictor, ids: Sequence[uuid.UUID]) -> int:
+def mentions_rescore(predictor: "Predictor", ids: Sequence[uuid.UUID]) -> int:
     """Re-score enriched or scored mentions that another version scored (or none)."""
     mentions = list(
         Mention.objects.filter(id__in=ids, status__in=(Status.ENRICHED, Status.SCORED))
@@ -32,7 +35,7 @@ def mentions_rescore(predictor: Predictor, ids: Sequence[uuid.UUID]) -> int:
     return len(mentions)
 
 
-def _apply(predictor: Predictor, mentions: list[Mention]) -> None:
+def _apply(predictor: "Predictor", mentions: list[Mention]) -> None:
     if not mentions:
         return
     predictions = predictor.predict([m.text for m in mentions])
