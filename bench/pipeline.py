@@ -23,14 +23,21 @@ N = int(os.environ.get("BENCH_PIPELINE_MENTIONS", "2048"))
 PREFIX = "bench-pipe-"
 
 
-def _rows(texts: list[str]) -> list[MentionRow]:
+def _process(ids: list[uuid.UUID]) -> None:
+    pipeline_start(ids)
+    scored = Mention.objects.filter(id__in=ids, status=Status.SCORED)
+    while scored.count() < len(ids):
+        time.sleep(0.2)
+
+
+def _rows(texts: list[str], tag: str = "") -> list[MentionRow]:
     now = timezone.now()
     return [
         MentionRow(
             id=uuid.uuid4(),
             partner_id=None,
             source="post",
-            external_id=f"{PREFIX}{i}",
+            external_id=f"{PREFIX}{tag}{i}",
             text=text,
             lang="en",
             author_hash="",
@@ -70,21 +77,20 @@ def run() -> str:
     model_rate = len(texts) / (time.perf_counter() - started)
 
     Mention.objects.filter(external_id__startswith=PREFIX).delete()
-    ids = mentions_store(_rows(texts))
+    warm_up, ids = mentions_store(_rows(texts[:64], "warm-")), mentions_store(_rows(texts))
     worker = _worker()
     try:
+        # Steady state: the worker loads the language detector and the model on a first batch.
+        _process(warm_up)
         started = time.perf_counter()
-        pipeline_start(ids)
-        scored = Mention.objects.filter(external_id__startswith=PREFIX, status=Status.SCORED)
-        while scored.count() < len(ids):
-            time.sleep(0.2)
+        _process(ids)
         pipeline_rate = len(ids) / (time.perf_counter() - started)
     finally:
         worker.terminate()
         worker.wait()
         Mention.objects.filter(external_id__startswith=PREFIX).delete()
     return "\n".join([
-        f"## Pipeline end to end ({len(ids):,} mentions, one solo worker)",
+        f"## Pipeline end to end ({len(ids):,} mentions, one solo worker, after a warm-up batch)",
         "",
         "| what | mentions/s | ratio | target |",
         "|---|---|---|---|",
