@@ -19,7 +19,7 @@ import yaml
 from tqdm import tqdm
 
 from ml.artifact import ModelConfig, build_model, save_artifact
-from ml.calibration import fit_class_bias
+from ml.calibration import fit_class_bias, mean_source_f1
 from ml.data import Example, fingerprint, read_examples
 from ml.features import CachedStates, cache_frozen_states
 from ml.labels import LABELS
@@ -139,12 +139,8 @@ def _finish(
 
 
 def _source_f1(logits: torch.Tensor, dev_set: list[Example]) -> float:
-    from ml.metrics import grouped_report  # noqa: PLC0415
-
-    predicted = logits.argmax(dim=1).tolist()
-    truth = [e.label for e in dev_set]
-    by_source = grouped_report(truth, predicted, {"source": [e.source for e in dev_set]})
-    return float(np.mean([r["macro_f1"] for r in by_source["source"].values()]))
+    truth = np.asarray([e.label for e in dev_set])
+    return mean_source_f1(logits.argmax(dim=1).numpy(), truth, [e.source for e in dev_set])
 
 
 def _dev_score(model: OpinionClassifier, states: CachedStates, dev_set: list[Example]) -> float:

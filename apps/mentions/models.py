@@ -36,7 +36,8 @@ class Status(models.TextChoices):
     DEAD = "dead", "dead-lettered"
 
 
-H3_RESOLUTIONS = range(4, 10)
+# Mentions carry H3 cells at these resolutions (the h3_r4 … h3_r9 fields).
+H3_RESOLUTIONS = tuple(range(4, 10))
 
 
 class Mention(models.Model):

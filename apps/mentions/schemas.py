@@ -110,7 +110,3 @@ class MentionIn(BaseModel):
         if self.lat == 0 and self.lon == 0:
             raise ValueError("(0, 0) is the 'null island' placeholder, not a real location")
         return self
-
-    @property
-    def has_point(self) -> bool:
-        return self.lat is not None and self.lon is not None

@@ -28,13 +28,19 @@ class BoundaryLoadResult:
     skipped: bool = False
 
 
-def boundary_fingerprint(path: Path, fields: BoundaryFields, parent_layer: str | None) -> str:
+def boundary_fingerprint(
+    path: Path,
+    fields: BoundaryFields,
+    parent_layer: str | None,
+    bbox: tuple[float, float, float, float] | None,
+) -> str:
+    """sha256 of the file and of every option that changes what a load stores."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     digest.update(repr((fields, parent_layer)).encode())
-    return digest.hexdigest()
+    return hashlib.sha256((digest.hexdigest() + repr(bbox)).encode()).hexdigest()
 
 
 def boundary_layer_load(
@@ -48,8 +54,7 @@ def boundary_layer_load(
     force: bool = False,
 ) -> BoundaryLoadResult:
     """Upsert every feature of `path` into `layer_name` by code; unchanged files are skipped."""
-    fingerprint = boundary_fingerprint(path, fields, parent_layer_name) + repr(bbox)
-    fingerprint = hashlib.sha256(fingerprint.encode()).hexdigest()
+    fingerprint = boundary_fingerprint(path, fields, parent_layer_name, bbox)
     existing = BoundaryLayer.objects.filter(name=layer_name).first()
     if existing and not force and existing.fingerprint == fingerprint:
         return BoundaryLoadResult(layer_name, existing.feature_count, 0, 0, skipped=True)

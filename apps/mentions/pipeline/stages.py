@@ -9,11 +9,10 @@ import h3
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.mentions.models import Mention, MentionBrand, Status
+from apps.mentions.models import H3_RESOLUTIONS, Mention, MentionBrand, Status
 from apps.mentions.pipeline.language import detect_languages
 from apps.mentions.pipeline.matcher_cache import current_brand_matcher
 
-H3_RESOLUTIONS = tuple(range(4, 10))
 # A cell is only as fine as the mention's precision allows: its edge must exceed the radius.
 H3_EDGE_M = {res: h3.average_hexagon_edge_length(res, unit="m") for res in H3_RESOLUTIONS}
 
