@@ -13,6 +13,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("mentions/", include("apps.mentions.urls")),
     path("authors/", include("apps.mentions.author_urls")),
     path("opinion/", include("apps.opinion.urls")),
+    path("insights/", include("apps.insights.urls")),
+    path("tiles/", include("apps.insights.tile_urls")),
 ]
 
 urlpatterns = [

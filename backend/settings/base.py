@@ -107,6 +107,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Insights: aggregates from fewer distinct authors than this are suppressed (k-anonymity).
+INSIGHTS_MIN_AUTHORS = env.int("INSIGHTS_MIN_AUTHORS", default=10)
+# Raw points leave snapped to this grid (metres), and only from mentions at least this precise.
+INSIGHTS_POINT_GRID_M = env.float("INSIGHTS_POINT_GRID_M", default=100.0)
+INSIGHTS_POINT_MAX_PRECISION_M = env.float("INSIGHTS_POINT_MAX_PRECISION_M", default=100.0)
+INSIGHTS_EXPOSE_TEXT = env.bool("INSIGHTS_EXPOSE_TEXT", default=True)
+INSIGHTS_STATEMENT_TIMEOUT_MS = env.int("INSIGHTS_STATEMENT_TIMEOUT_MS", default=10_000)
+INSIGHTS_MAX_POLYGON_VERTICES = env.int("INSIGHTS_MAX_POLYGON_VERTICES", default=10_000)
+
 VOXPOP_DATA_DIR = Path(env("VOXPOP_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
 MODEL_DIR = Path(env("MODEL_DIR", default=str(BASE_DIR / "var" / "models")))
 

@@ -1,0 +1,1 @@
+"""Reads behind the insights endpoints: one module per figure."""

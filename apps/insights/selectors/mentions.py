@@ -1,0 +1,114 @@
+"""Matching mentions as GeoJSON features, newest first, by keyset (cursor) pagination."""
+
+import base64
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.conf import settings
+from rest_framework.exceptions import ValidationError
+
+from apps.insights.aggregates import UnitSpec, k_threshold, unplaced_count
+from apps.insights.filters import InsightFilter
+from apps.insights.selectors.scope import BrandScope
+from apps.insights.sql import fetch_dicts, insight_cursor, where_clause
+
+# Points are snapped to a metre grid: `grid_deg` of latitude, and of longitude scaled by the
+# cosine of the snapped latitude, so that cells are about `grid` metres wide everywhere.
+MENTIONS_SQL = """
+SELECT m.id, m.created_at, m.source, m.lang, {text} AS text, m.opinion_label,
+       m.opinion_score, m.opinion_confidence, m.model_version, m.location_provenance,
+       m.precision_m,
+       CASE WHEN m.precision_m <= %(point_max_m)s THEN round(ST_Y(m.location) / %(grid_deg)s)
+            * %(grid_deg)s END AS lat,
+       CASE WHEN m.precision_m <= %(point_max_m)s THEN round(ST_X(m.location) / (%(grid_deg)s
+            / cos(radians(round(ST_Y(m.location) / %(grid_deg)s) * %(grid_deg)s))))
+            * (%(grid_deg)s / cos(radians(round(ST_Y(m.location) / %(grid_deg)s) * %(grid_deg)s)))
+       END AS lon,
+       ARRAY(SELECT b.brand_id FROM mentions_mentionbrand b
+             WHERE b.mention_id = m.id AND b.brand_id = ANY(%(visible_ids)s)) AS brand_ids
+FROM mentions_mention m
+WHERE EXISTS (SELECT 1 FROM mentions_mentionbrand mb WHERE mb.mention_id = m.id AND {where})
+  {after}
+ORDER BY m.created_at DESC, m.id DESC
+LIMIT %(limit)s
+"""
+
+METRES_PER_DEGREE_LAT = 111_320.0
+
+
+def encode_cursor(created_at: dt.datetime, mention_id: uuid.UUID) -> str:
+    raw = f"{created_at.isoformat()}|{mention_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        created, _, mention_id = raw.partition("|")
+        return dt.datetime.fromisoformat(created), uuid.UUID(mention_id)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationError({"cursor": "Invalid cursor: use the `next` link as given."}) from exc
+
+
+def point_unit() -> UnitSpec:
+    return UnitSpec(
+        expression="m.id",
+        placed_condition=f"m.precision_m <= {float(settings.INSIGHTS_POINT_MAX_PRECISION_M)}",
+    )
+
+
+def mention_page(
+    query: InsightFilter, scope: BrandScope, cursor: str | None, limit: int
+) -> dict[str, Any]:
+    where, params = where_clause(query)
+    after = ""
+    if cursor:
+        params["after_created"], params["after_id"] = decode_cursor(cursor)
+        after = "AND (m.created_at, m.id) < (%(after_created)s, %(after_id)s)"
+    sql = MENTIONS_SQL.format(
+        text="m.text" if settings.INSIGHTS_EXPOSE_TEXT else "NULL", where=where, after=after
+    )
+    params |= {
+        "point_max_m": float(settings.INSIGHTS_POINT_MAX_PRECISION_M),
+        "grid_deg": float(settings.INSIGHTS_POINT_GRID_M) / METRES_PER_DEGREE_LAT,
+        "visible_ids": list(scope.slugs),
+        "limit": limit + 1,
+    }
+    with insight_cursor() as db:
+        rows = fetch_dicts(db, sql, params)
+        unplaced = None if cursor else unplaced_count(db, query, point_unit())
+    page, more = rows[:limit], len(rows) > limit
+    last = page[-1] if page else None
+    return {
+        "type": "FeatureCollection",
+        "next_cursor": encode_cursor(last["created_at"], last["id"]) if more and last else None,
+        "min_authors": k_threshold(),
+        "not_placed": unplaced,
+        "features": [_feature(row, scope) for row in page],
+    }
+
+
+def _feature(row: dict[str, Any], scope: BrandScope) -> dict[str, Any]:
+    geometry = None
+    if row["lat"] is not None:
+        coordinates = [round(float(row["lon"]), 6), round(float(row["lat"]), 6)]
+        geometry = {"type": "Point", "coordinates": coordinates}
+    return {
+        "type": "Feature",
+        "id": str(row["id"]),
+        "geometry": geometry,
+        "properties": {
+            "created_at": row["created_at"],
+            "source": row["source"],
+            "lang": row["lang"],
+            "text": row["text"],
+            "brands": [scope.slugs[b] for b in row["brand_ids"]],
+            "label": row["opinion_label"],
+            "score": row["opinion_score"],
+            "confidence": row["opinion_confidence"],
+            "model_version": row["model_version"],
+            "location_provenance": row["location_provenance"],
+            "precision_m": row["precision_m"],
+        },
+    }

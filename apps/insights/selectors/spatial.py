@@ -1,0 +1,166 @@
+"""Choropleth figures per region of a layer or per H3 cell, and share of voice per region."""
+
+from typing import Any
+
+import h3
+import orjson
+from django.db.backends.utils import CursorWrapper
+from rest_framework.exceptions import ValidationError
+
+from apps.insights.aggregates import (
+    UnitSpec,
+    h3_unit,
+    k_threshold,
+    region_unit,
+    unit_counts,
+    unplaced_count,
+)
+from apps.insights.figures import figures_by_unit, is_suppressed
+from apps.insights.filters import InsightFilter
+from apps.insights.selectors.scope import BrandScope
+from apps.insights.sql import fetch_dicts, insight_cursor
+from apps.mentions.models import H3_RESOLUTIONS
+from apps.regions.models import BoundaryLayer
+from apps.regions.selectors import GEOJSON_DECIMALS, simplify_tolerance_for_zoom
+
+REGION_GEOMETRY_SQL = """
+SELECT id, code, name, ST_AsGeoJSON(
+    ST_Multi(ST_SimplifyPreserveTopology(geom, %(tolerance)s)), %(decimals)s) AS geometry
+FROM regions_region WHERE id = ANY(%(ids)s)
+"""
+
+
+def layer_id_for(name: str) -> int:
+    layer = BoundaryLayer.objects.filter(name=name).values_list("pk", flat=True).first()
+    if layer is None:
+        known = ", ".join(BoundaryLayer.objects.values_list("name", flat=True)) or "none loaded"
+        raise ValidationError({"layer": f"Unknown layer {name!r}; known layers: {known}."})
+    return layer
+
+
+def check_resolution(resolution: int) -> int:
+    if resolution not in H3_RESOLUTIONS:
+        raise ValidationError(
+            {"res": f"H3 resolution must be one of {', '.join(map(str, H3_RESOLUTIONS))}."}
+        )
+    return resolution
+
+
+def _unit_figures(
+    cursor: CursorWrapper, query: InsightFilter, scope: BrandScope, unit: UnitSpec
+) -> tuple[dict[Any, dict[str, Any]], int | None]:
+    rows = unit_counts(cursor, query.with_brands(scope.all_ids), unit)
+    figures = figures_by_unit(rows, scope.slugs, scope.focus_ids, scope.competitors)
+    return figures, unplaced_count(cursor, query, unit)
+
+
+def _collection(features: list[dict[str, Any]], unplaced: int | None, **extra: Any) -> dict:
+    return {
+        "type": "FeatureCollection",
+        **extra,
+        "min_authors": k_threshold(),
+        "not_placed": unplaced,
+        "not_placed_suppressed": unplaced is None,
+        "features": features,
+    }
+
+
+def region_figures(
+    query: InsightFilter, scope: BrandScope, layer: str, zoom: int | None, geometry: bool = True
+) -> dict[str, Any]:
+    """A FeatureCollection of the layer's regions that have matching mentions."""
+    with insight_cursor() as cursor:
+        figures, unplaced = _unit_figures(cursor, query, scope, region_unit(layer_id_for(layer)))
+        regions = fetch_dicts(
+            cursor,
+            REGION_GEOMETRY_SQL if geometry else "SELECT id, code, name, NULL AS geometry "
+            "FROM regions_region WHERE id = ANY(%(ids)s)",
+            {"ids": list(figures), "tolerance": simplify_tolerance_for_zoom(zoom or 6),
+             "decimals": GEOJSON_DECIMALS},
+        )  # fmt: skip
+    features = [
+        {
+            "type": "Feature",
+            "id": region["code"],
+            # PostGIS already wrote this geometry as JSON: embed it as is.
+            "geometry": orjson.Fragment(region["geometry"]) if region["geometry"] else None,
+            "properties": {
+                "code": region["code"],
+                "name": region["name"],
+                "suppressed": is_suppressed(figures[region["id"]]),
+                "brands": figures[region["id"]],
+            },
+        }
+        for region in sorted(regions, key=lambda r: r["code"])
+    ]
+    return _collection(features, unplaced, layer=layer)
+
+
+def cell_polygon(cell: str) -> dict[str, Any]:
+    ring = [[round(lon, GEOJSON_DECIMALS), round(lat, GEOJSON_DECIMALS)]
+            for lat, lon in h3.cell_to_boundary(cell)]  # fmt: skip
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+
+def h3_figures(query: InsightFilter, scope: BrandScope, resolution: int) -> dict[str, Any]:
+    check_resolution(resolution)
+    with insight_cursor() as cursor:
+        figures, unplaced = _unit_figures(cursor, query, scope, h3_unit(resolution))
+    features = [
+        {
+            "type": "Feature",
+            "id": cell,
+            "geometry": cell_polygon(cell),
+            "properties": {
+                "cell": cell,
+                "suppressed": is_suppressed(per_brand),
+                "brands": per_brand,
+            },
+        }
+        for cell, per_brand in sorted(figures.items())
+    ]
+    return _collection(features, unplaced, resolution=resolution)
+
+
+def share_of_voice(query: InsightFilter, scope: BrandScope, layer: str) -> dict[str, Any]:
+    """Per region, each focus brand's share among itself and its competitors."""
+    layer_id = layer_id_for(layer)
+    unit = region_unit(layer_id)
+    with insight_cursor() as cursor:
+        rows = unit_counts(cursor, query.with_brands(scope.all_ids), unit)
+        codes = {
+            row["id"]: row["code"]
+            for row in fetch_dicts(
+                cursor,
+                "SELECT id, code FROM regions_region WHERE id = ANY(%(ids)s)",
+                {"ids": list({row["unit"] for row in rows})},
+            )
+        }
+    by_region: dict[int, dict[int, int]] = {}
+    for row in rows:
+        by_region.setdefault(row["unit"], {})[row["brand_id"]] = row["mentions"]
+    regions = [
+        {"region": codes[region_id], **_shares(counts, scope)}
+        for region_id, counts in sorted(by_region.items(), key=lambda item: codes[item[0]])
+    ]
+    return {"layer": layer, "min_authors": k_threshold(), "regions": regions}
+
+
+def _shares(counts: dict[int, int], scope: BrandScope) -> dict[str, Any]:
+    """Shares within each focus brand's group; a member whose atoms were all dropped is masked."""
+    groups = {}
+    for brand_id in scope.focus_ids:
+        if brand_id not in counts:
+            continue
+        members = [m for m in sorted(scope.competitors.get(brand_id, set()) | {brand_id})
+                   if m in counts]  # fmt: skip
+        total = sum(counts[member] for member in members)
+        shares = {scope.slugs[member]: _share_entry(counts[member], total) for member in members}
+        groups[scope.slugs[brand_id]] = {"suppressed": total == 0, "shares": shares}
+    return {"brands": groups}
+
+
+def _share_entry(mentions: int, total: int) -> dict[str, Any]:
+    if not mentions:
+        return {"suppressed": True}
+    return {"suppressed": False, "mentions": mentions, "share": round(mentions / total, 4)}

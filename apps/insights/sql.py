@@ -1,0 +1,110 @@
+"""The WHERE clause every insights query shares, and running it under a statement timeout."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.db.backends.utils import CursorWrapper
+from psycopg import errors as pg_errors
+
+from apps.common.exceptions import ServiceUnavailable
+from apps.insights.filters import InsightFilter
+
+# The mentions an insight reads: scored ones, joined to the brands they are about, as `m`/`mb`.
+MENTIONS_FROM = "mentions_mention m JOIN mentions_mentionbrand mb ON mb.mention_id = m.id"
+
+
+def where_clause(query: InsightFilter) -> tuple[str, dict[str, Any]]:
+    """SQL conditions (on `m` and `mb`) and their parameters."""
+    conditions = ["mb.brand_id = ANY(%(brand_ids)s)", "m.status = 'scored'"]
+    params: dict[str, Any] = {"brand_ids": list(query.brand_ids)}
+    simple = {
+        "date_from": ("m.created_at >= %(date_from)s", query.date_from),
+        "date_to": ("m.created_at < %(date_to)s", query.date_to),
+        "sources": ("m.source = ANY(%(sources)s)", list(query.sources)),
+        "langs": ("m.lang = ANY(%(langs)s)", list(query.langs)),
+        "sentiments": ("m.opinion_label = ANY(%(sentiments)s)", list(query.sentiments)),
+        "min_precision_m": ("m.precision_m <= %(min_precision_m)s", query.min_precision_m),
+        "region_id": (
+            "EXISTS (SELECT 1 FROM mentions_mentionregion r "
+            "WHERE r.mention_id = m.id AND r.region_id = %(region_id)s)",
+            query.region_id,
+        ),
+    }
+    for name, (condition, value) in simple.items():
+        if value is not None and value != []:
+            conditions.append(condition)
+            params[name] = value
+    spatial, spatial_params = _spatial_conditions(query)
+    return " AND ".join(conditions + spatial), params | spatial_params
+
+
+def _spatial_conditions(query: InsightFilter) -> tuple[list[str], dict[str, Any]]:
+    """A mention is inside an area only if its point is and its precision disc is not larger."""
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
+    if query.bbox:
+        minlon, minlat, maxlon, maxlat = query.bbox
+        conditions.append(
+            "m.location && ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, 4326)"
+            " AND m.precision_m <= %(bbox_radius_m)s"
+        )
+        params |= {"minlon": minlon, "minlat": minlat, "maxlon": maxlon, "maxlat": maxlat}
+        params["bbox_radius_m"] = _bbox_half_side_m(query.bbox)
+    if query.near:
+        lat, lon, radius = query.near
+        conditions.append(
+            "ST_DWithin(m.location::geography, ST_MakePoint(%(near_lon)s, %(near_lat)s)::geography,"
+            " %(near_radius)s) AND m.precision_m <= %(near_radius)s"
+        )
+        params |= {"near_lat": lat, "near_lon": lon, "near_radius": radius}
+    if query.polygon_wkt:
+        conditions.append(
+            "ST_Intersects(m.location, ST_GeomFromText(%(polygon)s, 4326))"
+            " AND m.precision_m <= %(polygon_radius_m)s"
+        )
+        params |= {"polygon": query.polygon_wkt, "polygon_radius_m": query.polygon_radius_m}
+    return conditions, params
+
+
+def _bbox_half_side_m(bbox: tuple[float, float, float, float]) -> float:
+    import math  # noqa: PLC0415
+
+    minlon, minlat, maxlon, maxlat = bbox
+    mid = math.radians((minlat + maxlat) / 2)
+    width = (maxlon - minlon) * 111_320 * math.cos(mid)
+    height = (maxlat - minlat) * 110_574
+    return min(width, height) / 2
+
+
+@contextmanager
+def insight_cursor() -> Iterator[CursorWrapper]:
+    """A cursor whose statements are cancelled past the timeout, answered as a clear 503."""
+    timeout_ms = int(settings.INSIGHTS_STATEMENT_TIMEOUT_MS)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {timeout_ms}")
+            yield cursor
+    except OperationalError as exc:
+        if isinstance(exc.__cause__, pg_errors.QueryCanceled):
+            raise InsightTimeout(timeout_ms) from exc
+        raise
+
+
+class InsightTimeout(ServiceUnavailable):
+    default_code = "query_timeout"
+
+    def __init__(self, timeout_ms: int) -> None:
+        self.wait = 30  # DRF turns `wait` into a Retry-After header
+        super().__init__(
+            f"The query took longer than {timeout_ms / 1000:g} s and was stopped: narrow it "
+            "(a shorter period, a smaller area, fewer brands) or retry later."
+        )
+
+
+def fetch_dicts(cursor: CursorWrapper, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    cursor.execute(sql, params)
+    names = [column.name for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
