@@ -6,14 +6,17 @@ overlapping queries (say two periods, or two sets of filters) differ by whole at
 their difference cannot reveal a group smaller than `k`. A unit left with no atom is suppressed.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import h3
+import numpy as np
 from django.conf import settings
 from django.db.backends.utils import CursorWrapper
 
-from apps.insights.filters import InsightFilter
-from apps.insights.sql import MENTIONS_FROM, fetch_dicts, where_clause
+from apps.insights.filters import InsightFilter, area_contains
+from apps.insights.sql import MENTIONS_FROM, area_conditions, fetch_dicts, has_area, where_clause
 
 
 @dataclass(frozen=True)
@@ -25,10 +28,22 @@ class UnitSpec:
     params: tuple[tuple[str, Any], ...] = ()
     # A mention with no unit at this level "could not be placed" there.
     placed_condition: str = "TRUE"
+    # Where set, area filters select whole units with this condition instead of single mentions,
+    # so that two overlapping areas never split a unit's atoms differently.
+    whole_unit_condition: Callable[[InsightFilter], str] | None = None
+
+
+def _regions_touching_area(query: InsightFilter) -> str:
+    touching = " AND ".join(area_conditions(query, "r.geom"))
+    return (
+        "mr.region_id IN (SELECT r.id FROM regions_region r "
+        f"WHERE r.layer_id = %(unit_layer_id)s AND {touching})"
+    )
 
 
 def region_unit(layer_id: int) -> UnitSpec:
     return UnitSpec(
+        whole_unit_condition=_regions_touching_area,
         expression="mr.region_id",
         join="LEFT JOIN mentions_mentionregion mr "
         "ON mr.mention_id = m.id AND mr.layer_id = %(unit_layer_id)s",
@@ -37,9 +52,30 @@ def region_unit(layer_id: int) -> UnitSpec:
     )
 
 
-def h3_unit(resolution: int) -> UnitSpec:
+def h3_unit(resolution: int, cells_in_area: list[str] | None = None) -> UnitSpec:
+    """Cells of a resolution; with an area filter, only the cells whose centre lies inside."""
     column = f"m.h3_r{int(resolution)}"
-    return UnitSpec(expression=column, placed_condition=f"{column} <> ''")
+    return UnitSpec(
+        expression=column,
+        placed_condition=f"{column} <> ''",
+        params=(("cells_in_area", cells_in_area or []),),
+        whole_unit_condition=lambda _query: f"{column} = ANY(%(cells_in_area)s)",
+    )
+
+
+def h3_unit_for(cursor: CursorWrapper, query: InsightFilter, resolution: int) -> UnitSpec:
+    """The H3 unit of a query: with an area, the cells of matching mentions centred inside it."""
+    if not has_area(query):
+        return h3_unit(resolution)
+    column = f"m.h3_r{int(resolution)}"
+    where, params = where_clause(query, spatial=False)
+    cursor.execute(
+        f"SELECT DISTINCT {column} FROM {MENTIONS_FROM} WHERE {where} AND {column} <> ''", params
+    )
+    cells = [row[0] for row in cursor.fetchall()]
+    centres = np.array([h3.cell_to_latlng(cell) for cell in cells]).reshape(-1, 2)
+    inside = area_contains(query, centres[:, 1], centres[:, 0])
+    return h3_unit(resolution, [cell for cell, keep in zip(cells, inside, strict=True) if keep])
 
 
 def bucket_unit(interval: str) -> UnitSpec:
@@ -81,8 +117,16 @@ WHERE {where} AND NOT ({placed})
 """
 
 
+def unit_where(query: InsightFilter, unit: UnitSpec) -> tuple[str, dict[str, Any]]:
+    whole_units = unit.whole_unit_condition is not None and has_area(query)
+    where, params = where_clause(query, spatial=not whole_units)
+    if whole_units and unit.whole_unit_condition is not None:
+        where = f"{where} AND {unit.whole_unit_condition(query)}"
+    return where, params
+
+
 def aggregate_sql(query: InsightFilter, unit: UnitSpec) -> tuple[str, dict[str, Any]]:
-    where, params = where_clause(query)
+    where, params = unit_where(query, unit)
     sql = AGGREGATE_SQL.format(
         unit=unit.expression, source=MENTIONS_FROM, join=unit.join, where=where,
         placed=unit.placed_condition,

@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import orjson
 import shapely
 from django.conf import settings
@@ -238,3 +239,24 @@ def insight_filter_from(params: Any, brands: dict[str, Brand]) -> InsightFilter:
         sentiments=tuple(data.get("sentiment", ())),
         min_precision_m=data.get("min_precision_m"),
     )
+
+
+def area_contains(query: InsightFilter, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+    """Which points lie inside every area of the query (vectorised)."""
+    inside = np.ones(len(lons), dtype=bool)
+    if query.bbox:
+        minlon, minlat, maxlon, maxlat = query.bbox
+        inside &= (lons >= minlon) & (lons <= maxlon) & (lats >= minlat) & (lats <= maxlat)
+    if query.near:
+        lat, lon, radius = query.near
+        inside &= _haversine_m(lat, lon, lats, lons) <= radius
+    if query.polygon_wkt:
+        inside &= shapely.contains_xy(shapely.from_wkt(query.polygon_wkt), lons, lats)
+    return inside
+
+
+def _haversine_m(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    phi1, phi2 = np.radians(lat), np.radians(lats)
+    dphi, dlambda = phi2 - phi1, np.radians(lons - lon)
+    a = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))

@@ -16,8 +16,11 @@ from apps.insights.filters import InsightFilter
 MENTIONS_FROM = "mentions_mention m JOIN mentions_mentionbrand mb ON mb.mention_id = m.id"
 
 
-def where_clause(query: InsightFilter) -> tuple[str, dict[str, Any]]:
-    """SQL conditions (on `m` and `mb`) and their parameters."""
+def where_clause(query: InsightFilter, spatial: bool = True) -> tuple[str, dict[str, Any]]:
+    """SQL conditions (on `m` and `mb`) and their parameters.
+
+    `spatial=False` leaves the area filters out, for aggregates that apply them to whole units.
+    """
     conditions = ["mb.brand_id = ANY(%(brand_ids)s)", "m.status = 'scored'"]
     params: dict[str, Any] = {"brand_ids": list(query.brand_ids)}
     simple = {
@@ -37,36 +40,62 @@ def where_clause(query: InsightFilter) -> tuple[str, dict[str, Any]]:
         if value is not None and value != []:
             conditions.append(condition)
             params[name] = value
-    spatial, spatial_params = _spatial_conditions(query)
-    return " AND ".join(conditions + spatial), params | spatial_params
+    params |= area_params(query)
+    if spatial:
+        conditions += _mention_area_conditions(query)
+    return " AND ".join(conditions), params
 
 
-def _spatial_conditions(query: InsightFilter) -> tuple[list[str], dict[str, Any]]:
-    """A mention is inside an area only if its point is and its precision disc is not larger."""
-    conditions: list[str] = []
+def has_area(query: InsightFilter) -> bool:
+    return bool(query.bbox or query.near or query.polygon_wkt)
+
+
+def area_params(query: InsightFilter) -> dict[str, Any]:
     params: dict[str, Any] = {}
     if query.bbox:
         minlon, minlat, maxlon, maxlat = query.bbox
-        conditions.append(
-            "m.location && ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, 4326)"
-            " AND m.precision_m <= %(bbox_radius_m)s"
-        )
         params |= {"minlon": minlon, "minlat": minlat, "maxlon": maxlon, "maxlat": maxlat}
         params["bbox_radius_m"] = _bbox_half_side_m(query.bbox)
     if query.near:
         lat, lon, radius = query.near
-        conditions.append(
-            "ST_DWithin(m.location::geography, ST_MakePoint(%(near_lon)s, %(near_lat)s)::geography,"
-            " %(near_radius)s) AND m.precision_m <= %(near_radius)s"
-        )
         params |= {"near_lat": lat, "near_lon": lon, "near_radius": radius}
     if query.polygon_wkt:
-        conditions.append(
-            "ST_Intersects(m.location, ST_GeomFromText(%(polygon)s, 4326))"
-            " AND m.precision_m <= %(polygon_radius_m)s"
-        )
         params |= {"polygon": query.polygon_wkt, "polygon_radius_m": query.polygon_radius_m}
-    return conditions, params
+    return params
+
+
+BBOX_SQL = "ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, 4326)"
+NEAR_SQL = "ST_MakePoint(%(near_lon)s, %(near_lat)s)::geography"
+POLYGON_SQL = "ST_GeomFromText(%(polygon)s, 4326)"
+
+
+def area_conditions(query: InsightFilter, column: str) -> list[str]:
+    """Conditions that a geometry column touches every area of the query."""
+    conditions = []
+    if query.bbox:
+        conditions.append(f"ST_Intersects({column}, {BBOX_SQL})")
+    if query.near:
+        conditions.append(f"ST_DWithin({column}::geography, {NEAR_SQL}, %(near_radius)s)")
+    if query.polygon_wkt:
+        conditions.append(f"ST_Intersects({column}, {POLYGON_SQL})")
+    return conditions
+
+
+def _mention_area_conditions(query: InsightFilter) -> list[str]:
+    """A mention is inside an area only if its point is and its precision disc is not larger."""
+    conditions = []
+    if query.bbox:
+        conditions.append(f"m.location && {BBOX_SQL} AND m.precision_m <= %(bbox_radius_m)s")
+    if query.near:
+        conditions.append(
+            f"ST_DWithin(m.location::geography, {NEAR_SQL}, %(near_radius)s)"
+            " AND m.precision_m <= %(near_radius)s"
+        )
+    if query.polygon_wkt:
+        conditions.append(
+            f"ST_Intersects(m.location, {POLYGON_SQL}) AND m.precision_m <= %(polygon_radius_m)s"
+        )
+    return conditions
 
 
 def _bbox_half_side_m(bbox: tuple[float, float, float, float]) -> float:

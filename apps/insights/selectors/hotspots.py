@@ -5,7 +5,7 @@ from typing import Any
 import h3
 import numpy as np
 
-from apps.insights.aggregates import h3_unit, k_threshold, region_unit, unit_counts
+from apps.insights.aggregates import h3_unit_for, k_threshold, region_unit, unit_counts
 from apps.insights.figures import brand_figures
 from apps.insights.filters import InsightFilter
 from apps.insights.selectors.scope import BrandScope
@@ -35,7 +35,8 @@ def hotspots(
             rows = unit_counts(cursor, query, region_unit(layer_id_for(layer)))
             codes = _region_codes(cursor, {row["unit"] for row in rows})
         else:
-            rows = unit_counts(cursor, query, h3_unit(check_resolution(resolution or 5)))
+            unit = h3_unit_for(cursor, query, check_resolution(resolution or 5))
+            rows = unit_counts(cursor, query, unit)
         brands = {}
         for brand_id in scope.focus_ids:
             shown = [r for r in rows if r["brand_id"] == brand_id and r["mentions"]]

@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 
 from apps.insights.aggregates import (
     UnitSpec,
-    h3_unit,
+    h3_unit_for,
     k_threshold,
     region_unit,
     unit_counts,
@@ -105,7 +105,8 @@ def cell_polygon(cell: str) -> dict[str, Any]:
 def h3_figures(query: InsightFilter, scope: BrandScope, resolution: int) -> dict[str, Any]:
     check_resolution(resolution)
     with insight_cursor() as cursor:
-        figures, unplaced = _unit_figures(cursor, query, scope, h3_unit(resolution))
+        unit = h3_unit_for(cursor, query, resolution)
+        figures, unplaced = _unit_figures(cursor, query, scope, unit)
     features = [
         {
             "type": "Feature",

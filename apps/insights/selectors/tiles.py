@@ -5,13 +5,14 @@ that touches the tile, with the same figures and the same suppression as the JSO
 """
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import h3
 from django.conf import settings
 from rest_framework.exceptions import ValidationError
 
-from apps.insights.aggregates import UnitSpec, h3_unit, region_unit, unit_counts
+from apps.insights.aggregates import h3_unit_for, region_unit, unit_counts
 from apps.insights.figures import brand_figures
 from apps.insights.filters import InsightFilter
 from apps.insights.selectors.scope import BrandScope
@@ -19,6 +20,7 @@ from apps.insights.selectors.spatial import check_resolution, layer_id_for
 from apps.insights.sql import MENTIONS_FROM, insight_cursor, where_clause
 
 POINTS_MIN_ZOOM = 12
+TILE_BOX_PARAMS = ("t_minlon", "t_minlat", "t_maxlon", "t_maxlat")
 EXTENT = 4096
 # Web Mercator metres of the world's width.
 WORLD_M = 2 * math.pi * 6_378_137
@@ -75,9 +77,7 @@ def check_tile(z: int, x: int, y: int) -> None:
 def points_tile(query: InsightFilter, z: int, x: int, y: int) -> bytes:
     if z < POINTS_MIN_ZOOM:
         raise ValidationError(
-            {
-                "z": f"Points start at zoom {POINTS_MIN_ZOOM}; below, use h3 or a region layer."
-            }
+            {"z": f"Points start at zoom {POINTS_MIN_ZOOM}; below, use h3 or a region layer."}
         )
     where, params = where_clause(query)
 
@@ -122,13 +122,12 @@ def _h3_rows(cursor: Any, query: InsightFilter, res: int, bounds: tuple) -> tupl
     minlon, minlat, maxlon, maxlat = bounds
     box = (max(-180, minlon - margin), max(-90, minlat - margin),
            min(180, maxlon + margin), min(90, maxlat + margin))  # fmt: skip
-    unit = h3_unit(res)
-    widened = UnitSpec(
-        expression=unit.expression,
-        join="",
+    unit = h3_unit_for(cursor, query, res)
+    widened = replace(
+        unit,
         placed_condition=unit.placed_condition + " AND m.location && "
         "ST_MakeEnvelope(%(t_minlon)s, %(t_minlat)s, %(t_maxlon)s, %(t_maxlat)s, 4326)",
-        params=tuple(zip(("t_minlon", "t_minlat", "t_maxlon", "t_maxlat"), box, strict=True)),
+        params=(*unit.params, *zip(TILE_BOX_PARAMS, box, strict=True)),
     )
     rows = unit_counts(cursor, query, widened)
     geoms = {row["unit"]: (row["unit"], _cell_wkt(row["unit"])) for row in rows}
@@ -159,11 +158,10 @@ def _region_rows(
     )
     geoms = {region_id: (code, wkt) for region_id, code, wkt in cursor.fetchall()}
     unit = region_unit(layer_id)
-    restricted = UnitSpec(
-        expression=unit.expression,
+    restricted = replace(
+        unit,
         join=unit.join + " AND mr.region_id = ANY(%(tile_region_ids)s)",
         params=(*unit.params, ("tile_region_ids", list(geoms))),
-        placed_condition=unit.placed_condition,
     )
     return unit_counts(cursor, query, restricted), geoms
 

@@ -71,12 +71,12 @@ def seed(world: World) -> Seeder:
         **fields: Any,
     ) -> list[Mention]:
         """n scored mentions of `brand` at `where` by `authors` distinct authors (default n)."""
-        authors = authors or n
+        authors, batch = authors or n, next(_serial)
         mentions = [
             Mention(
                 source=fields.get("source", "post"), external_id=f"t-{next(_serial)}",
                 text=fields.get("text", f"{brand.name} test {i}"), lang=fields.get("lang", "fr"),
-                author_hash=f"author-{brand.slug}-{i % authors}", created_at=when,
+                author_hash=f"author-{batch}-{i % authors}", created_at=when,
                 location=Point(*where, srid=4326), precision_m=precision_m,
                 location_provenance=fields.get("provenance", "gps"), status=Status.MATCHED,
             )

@@ -91,7 +91,12 @@ def test_timeseries_fills_the_calendar_and_suppresses_thin_days(
     seed(world.alpha, 11, WEST, when=DAY + dt.timedelta(days=3))
     body = read_client.get("/api/v1/insights/timeseries/", {"interval": "day"}).json()
     buckets = body["series"]["alpha"]
-    assert [b["bucket"] for b in buckets] == ["2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05"]
+    assert [b["bucket"] for b in buckets] == [
+        "2026-11-02",
+        "2026-11-03",
+        "2026-11-04",
+        "2026-11-05",
+    ]
     assert [b.get("mentions") for b in buckets] == [12, None, 0, 11]
     assert buckets[1] == {"bucket": "2026-11-03", "suppressed": True}
     week = read_client.get("/api/v1/insights/timeseries/", {"interval": "week"}).json()
@@ -99,9 +104,9 @@ def test_timeseries_fills_the_calendar_and_suppresses_thin_days(
 
 
 def test_places_rank_by_local_sentiment(read_client: APIClient, world: World, seed: Seeder) -> None:
-    from tests.factories import PlaceFactory  # noqa: PLC0415
-
     from django.contrib.gis.geos import Point  # noqa: PLC0415
+
+    from tests.factories import PlaceFactory  # noqa: PLC0415
 
     PlaceFactory(brand=world.alpha, external_id="good", point=Point(*WEST, srid=4326))
     PlaceFactory(brand=world.alpha, external_id="bad", point=Point(*EAST, srid=4326))
