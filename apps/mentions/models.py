@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
 
@@ -35,6 +36,10 @@ class Status(models.TextChoices):
     SCORED = "scored", "scored"
     DEAD = "dead", "dead-lettered"
 
+
+# model_version of a label set by a person in the admin ("human:<username>"): re-scoring after a
+# model promotion leaves such mentions alone, the correction itself lies in MentionCorrection.
+HUMAN_VERSION_PREFIX = "human:"
 
 # Mentions carry H3 cells at these resolutions (the h3_r4 … h3_r9 fields).
 H3_RESOLUTIONS = tuple(range(4, 10))
@@ -109,6 +114,41 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.external_id}"
+
+
+class DeadMention(Mention):
+    """Dead-lettered mentions, listed on their own in the admin to inspect and re-drive."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "dead-lettered mention"
+
+
+class CorrectedField(models.TextChoices):
+    LABEL = "label", "opinion label"
+    LOCATION = "location", "location"
+
+
+class MentionCorrection(models.Model):
+    """Who changed what of a mention by hand, when and why: the audit trail of corrections."""
+
+    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="corrections")
+    field = models.CharField(max_length=10, choices=CorrectedField.choices)
+    old_value = models.JSONField()
+    new_value = models.JSONField()
+    reason = models.TextField()
+    # PROTECT: the audit trail outlives no author; deactivate users instead of deleting them.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mention_corrections"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-changed_at", "-id")
+        indexes = [models.Index(fields=("mention", "changed_at"), name="correction_mention_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()} of {self.mention_id} by {self.changed_by_id}"
 
 
 class MentionBrand(models.Model):

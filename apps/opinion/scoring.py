@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 from django.utils import timezone
 
-from apps.mentions.models import Mention, Status
+from apps.mentions.models import HUMAN_VERSION_PREFIX, Mention, Status
 from apps.opinion.predictor import current_predictor
 
 if TYPE_CHECKING:
@@ -25,10 +25,12 @@ def mentions_score(ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
 
 
 def mentions_rescore(predictor: "Predictor", ids: Sequence[uuid.UUID]) -> int:
-    """Re-score enriched or scored mentions that another version scored (or none)."""
+    """Re-score enriched or scored mentions that another version scored (or none); labels
+    corrected by a person are theirs and stay."""
     mentions = list(
         Mention.objects.filter(id__in=ids, status__in=(Status.ENRICHED, Status.SCORED))
         .filter(~Q(model_version=predictor.version))
+        .exclude(model_version__startswith=HUMAN_VERSION_PREFIX)
         .only("id", "text")
     )
     _apply(predictor, mentions)

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db.models import F
 
-from apps.mentions.models import Mention, Status
+from apps.mentions.models import HUMAN_VERSION_PREFIX, Mention, Status
 from apps.opinion.models import ModelVersion
 from apps.opinion.predictor import current_predictor
 from apps.opinion.scoring import mentions_rescore
@@ -18,8 +18,10 @@ def rescore_mentions(model_version_id: int) -> int:
     predictor = current_predictor()
     if target is None or predictor is None or predictor.version != target.version:
         return 0  # superseded by a later promotion
-    pending = Mention.objects.filter(status__in=(Status.ENRICHED, Status.SCORED)).exclude(
-        model_version=target.version
+    pending = (
+        Mention.objects.filter(status__in=(Status.ENRICHED, Status.SCORED))
+        .exclude(model_version=target.version)
+        .exclude(model_version__startswith=HUMAN_VERSION_PREFIX)
     )
     ModelVersion.objects.filter(pk=target.pk).update(rescore_total=pending.count(), rescore_done=0)
     done = 0

@@ -89,13 +89,14 @@ def h3_cells(lat: float | None, lon: float | None, precision_m: float | None) ->
     ]
 
 
-def mentions_locate(ids: list[uuid.UUID]) -> list[uuid.UUID]:
-    """Stage 2: region of every layer and H3 cells, each only where the precision fits."""
-    params: dict[str, Any] = {
-        "ids": list(ids),
-        "status": Status.MATCHED.value,
-        "next": Status.ENRICHED.value,
-    }
+def mentions_locate(
+    ids: list[uuid.UUID], status: Status = Status.MATCHED, next_status: Status = Status.ENRICHED
+) -> list[uuid.UUID]:
+    """Stage 2: region of every layer and H3 cells, each only where the precision fits.
+
+    The pipeline moves matched mentions on to enriched; a location correction re-runs it on an
+    enriched or scored mention and leaves its status as it is (status == next_status)."""
+    params: dict[str, Any] = {"ids": list(ids), "status": status.value, "next": next_status.value}
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(COUNTRY_PRECISION, params)
         cursor.execute(CLEAR_REGIONS, params)
