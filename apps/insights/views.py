@@ -1,10 +1,12 @@
 """Insights endpoints: each validates its parameters and hands them to a selector."""
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -62,6 +64,19 @@ class MentionListView(InsightView):
             params["cursor"] = page["next_cursor"]
             page["next"] = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
         return Response(page)
+
+
+class MentionDetailView(InsightView):
+    """One mention, if it is about a brand this key may read; 404 otherwise."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, mention_id: uuid.UUID) -> Response:
+        brands = entitled_brands(request.user, request.auth)
+        scope = brand_scope([brand.pk for brand in brands.values()], brands)
+        feature = mentions.mention_detail(mention_id, scope)
+        if feature is None:
+            raise NotFound("No such mention for this key.")
+        return Response(feature)
 
 
 class RegionFiguresView(InsightView):

@@ -15,7 +15,7 @@ from apps.insights.sql import fetch_dicts, insight_cursor, where_clause
 
 # Points are snapped to a metre grid: `grid_deg` of latitude, and of longitude scaled by the
 # cosine of the snapped latitude, so that cells are about `grid` metres wide everywhere.
-MENTIONS_SQL = """
+MENTION_COLUMNS = """
 SELECT m.id, m.created_at, m.source, m.lang, {text} AS text, m.opinion_label,
        m.opinion_score, m.opinion_confidence, m.model_version, m.location_provenance,
        m.precision_m,
@@ -27,6 +27,8 @@ SELECT m.id, m.created_at, m.source, m.lang, {text} AS text, m.opinion_label,
        END AS lon,
        ARRAY(SELECT b.brand_id FROM mentions_mentionbrand b
              WHERE b.mention_id = m.id AND b.brand_id = ANY(%(visible_ids)s)) AS brand_ids
+"""
+MENTIONS_SQL = MENTION_COLUMNS + """
 FROM mentions_mention m
 WHERE EXISTS (SELECT 1 FROM mentions_mentionbrand mb WHERE mb.mention_id = m.id AND {where})
   {after}
@@ -69,12 +71,7 @@ def mention_page(
     sql = MENTIONS_SQL.format(
         text="m.text" if settings.INSIGHTS_EXPOSE_TEXT else "NULL", where=where, after=after
     )
-    params |= {
-        "point_max_m": float(settings.INSIGHTS_POINT_MAX_PRECISION_M),
-        "grid_deg": float(settings.INSIGHTS_POINT_GRID_M) / METRES_PER_DEGREE_LAT,
-        "visible_ids": list(scope.slugs),
-        "limit": limit + 1,
-    }
+    params |= _point_params(scope) | {"limit": limit + 1}
     with insight_cursor() as db:
         rows = fetch_dicts(db, sql, params)
         unplaced = None if cursor else unplaced_count(db, query, point_unit())
@@ -111,4 +108,25 @@ def _feature(row: dict[str, Any], scope: BrandScope) -> dict[str, Any]:
             "location_provenance": row["location_provenance"],
             "precision_m": row["precision_m"],
         },
+    }
+
+
+def mention_detail(mention_id: uuid.UUID, scope: BrandScope) -> dict[str, Any] | None:
+    """One mention about a brand the caller may read; None otherwise (answered as 404)."""
+    sql = MENTION_COLUMNS.format(text="m.text" if settings.INSIGHTS_EXPOSE_TEXT else "NULL") + (
+        "FROM mentions_mention m WHERE m.id = %(id)s AND m.status = 'scored' AND EXISTS ("
+        "SELECT 1 FROM mentions_mentionbrand mb WHERE mb.mention_id = m.id "
+        "AND mb.brand_id = ANY(%(visible_ids)s))"
+    )
+    params = _point_params(scope) | {"id": mention_id}
+    with insight_cursor() as db:
+        rows = fetch_dicts(db, sql, params)
+    return _feature(rows[0], scope) if rows else None
+
+
+def _point_params(scope: BrandScope) -> dict[str, Any]:
+    return {
+        "point_max_m": float(settings.INSIGHTS_POINT_MAX_PRECISION_M),
+        "grid_deg": float(settings.INSIGHTS_POINT_GRID_M) / METRES_PER_DEGREE_LAT,
+        "visible_ids": list(scope.slugs),
     }
