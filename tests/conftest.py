@@ -67,3 +67,8 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     version = main(["--config", str(config), "--data-dir", str(settings.VOXPOP_DATA_DIR),
                     "--out", str(out)])  # fmt: skip
     return out / version
+
+
+# Fixtures of a small insights world (two régions, three brands, two partners), shared by the
+# insights tests and the project-wide tenancy test.
+from tests.insights_world import client_b, seed, world  # noqa: E402, F401

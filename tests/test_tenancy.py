@@ -16,9 +16,7 @@ from rest_framework.test import APIClient
 
 from apps.mentions.models import Mention
 from apps.partners.services import api_key_create
-from tests.apps.insights.conftest import EAST, WEST, Seeder, World
-
-pytest_plugins = ["tests.apps.insights.conftest"]
+from tests.insights_world import EAST, WEST, Seeder, World
 
 
 def _routes(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -152,9 +150,21 @@ def erasure(tenants: dict[str, Any], route: str) -> None:
     assert Mention.objects.filter(pk=gamma.pk).exists()
 
 
+def brand_list(tenants: dict[str, Any], route: str) -> None:
+    """A lists its brands and their competitors, never B's; B lists gamma."""
+    a, b = tenants["clients"]["a"], tenants["clients"]["b"]
+    mine = a.get(concrete(route))
+    assert mine.status_code == 200
+    assert {brand["slug"] for brand in mine.json()["results"]} == {"alpha", "beta"}
+    assert b"gamma" not in mine.content
+    assert [brand["slug"] for brand in b.get(concrete(route)).json()["results"]] == ["gamma"]
+
+
 ROUTE_CASES: dict[str, Case] = {
     "health": no_partner_data,
     "admin-basemap": staff_only,
+    "dashboard": staff_only,
+    "brand-list": brand_list,
     "schema": no_partner_data,
     "docs": no_partner_data,
     "redoc": no_partner_data,

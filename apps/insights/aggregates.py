@@ -16,6 +16,12 @@ from django.conf import settings
 from django.db.backends.utils import CursorWrapper
 
 from apps.insights.filters import InsightFilter, area_contains
+from apps.insights.rollup_reads import (
+    can_use_rollups,
+    rollup_unit_counts,
+    rollup_unplaced,
+    rollups_fresh,
+)
 from apps.insights.sql import MENTIONS_FROM, area_conditions, fetch_dicts, has_area, where_clause
 
 
@@ -28,15 +34,18 @@ class UnitSpec:
     params: tuple[tuple[str, Any], ...] = ()
     # A mention with no unit at this level "could not be placed" there.
     placed_condition: str = "TRUE"
-    # Where set, area filters select whole units with this condition instead of single mentions,
-    # so that two overlapping areas never split a unit's atoms differently.
-    whole_unit_condition: Callable[[InsightFilter], str] | None = None
+    # Where set, area filters select whole units with this condition (on the unit column given)
+    # instead of single mentions, so two overlapping areas never split a unit's atoms differently.
+    whole_unit_condition: Callable[[InsightFilter, str], str] | None = None
+    # The rollup level that holds this unit, and the unit as an expression on a rollup row.
+    rollup_level: str | None = None
+    rollup_unit: str = "unit"
 
 
-def _regions_touching_area(query: InsightFilter) -> str:
+def _regions_touching_area(query: InsightFilter, column: str) -> str:
     touching = " AND ".join(area_conditions(query, "r.geom"))
     return (
-        "mr.region_id IN (SELECT r.id FROM regions_region r "
+        f"{column} IN (SELECT r.id FROM regions_region r "
         f"WHERE r.layer_id = %(unit_layer_id)s AND {touching})"
     )
 
@@ -49,6 +58,8 @@ def region_unit(layer_id: int) -> UnitSpec:
         "ON mr.mention_id = m.id AND mr.layer_id = %(unit_layer_id)s",
         params=(("unit_layer_id", layer_id),),
         placed_condition="mr.region_id IS NOT NULL",
+        rollup_level=f"region:{layer_id}",
+        rollup_unit="unit::bigint",
     )
 
 
@@ -59,7 +70,10 @@ def h3_unit(resolution: int, cells_in_area: list[str] | None = None) -> UnitSpec
         expression=column,
         placed_condition=f"{column} <> ''",
         params=(("cells_in_area", cells_in_area or []),),
-        whole_unit_condition=lambda _query: f"{column} = ANY(%(cells_in_area)s)",
+        whole_unit_condition=lambda _query, unit: f"{unit} = ANY(%(cells_in_area)s)",
+        rollup_level=(
+            f"h3:{resolution}" if resolution in settings.INSIGHTS_ROLLUP_H3_RESOLUTIONS else None
+        ),
     )
 
 
@@ -82,6 +96,8 @@ def bucket_unit(interval: str) -> UnitSpec:
     return UnitSpec(
         expression="date_trunc(%(unit_interval)s, m.created_at AT TIME ZONE 'UTC')",
         params=(("unit_interval", interval),),
+        rollup_level="all",
+        rollup_unit="date_trunc(%(unit_interval)s, day::timestamp)",
     )
 
 
@@ -121,7 +137,7 @@ def unit_where(query: InsightFilter, unit: UnitSpec) -> tuple[str, dict[str, Any
     whole_units = unit.whole_unit_condition is not None and has_area(query)
     where, params = where_clause(query, spatial=not whole_units)
     if whole_units and unit.whole_unit_condition is not None:
-        where = f"{where} AND {unit.whole_unit_condition(query)}"
+        where = f"{where} AND {unit.whole_unit_condition(query, unit.expression)}"
     return where, params
 
 
@@ -138,17 +154,27 @@ def unit_counts(
     cursor: CursorWrapper, query: InsightFilter, unit: UnitSpec
 ) -> list[dict[str, Any]]:
     """Per (unit, brand): counts from kept atoms; `mentions` is 0 where every atom was dropped."""
+    if can_use_rollups(query, unit) and rollups_fresh(cursor, query):
+        return rollup_unit_counts(cursor, query, unit, k_threshold())
     sql, params = aggregate_sql(query, unit)
     return fetch_dicts(cursor, sql, params)
 
 
 def unplaced_count(cursor: CursorWrapper, query: InsightFilter, unit: UnitSpec) -> int | None:
     """Matching mentions that cannot be placed at this level; None when too few authors."""
-    where, params = where_clause(query)
-    sql = UNPLACED_SQL.format(
-        source=MENTIONS_FROM, join=unit.join, where=where, placed=unit.placed_condition
-    )
-    row = fetch_dicts(cursor, sql, params | dict(unit.params))[0]
+    if can_use_rollups(query, unit) and not has_area(query) and rollups_fresh(cursor, query):
+        row = rollup_unplaced(cursor, query, unit)
+    else:
+        where, params = where_clause(query)
+        sql = UNPLACED_SQL.format(
+            source=MENTIONS_FROM, join=unit.join, where=where, placed=unit.placed_condition
+        )
+        row = fetch_dicts(cursor, sql, params | dict(unit.params))[0]
     if row["mentions"] and row["authors"] < k_threshold():
         return None
     return int(row["mentions"])
+
+
+def brand_unit() -> UnitSpec:
+    """One unit for everything a brand matched: its overall figures."""
+    return UnitSpec(expression="0", rollup_level="all", rollup_unit="0")

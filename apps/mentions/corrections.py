@@ -17,6 +17,7 @@ from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
 
+from apps.insights.rollups import rollup_days_mark_mentions
 from apps.mentions.locations import DEFAULT_PRECISION_M
 from apps.mentions.models import (
     HUMAN_VERSION_PREFIX,
@@ -67,6 +68,7 @@ def mention_correct_label(
     mention.status, mention.status_changed_at = Status.SCORED, timezone.now()
     mention.save(update_fields=[*LABEL_FIELDS, "status", "status_changed_at"])
     new = {name: getattr(mention, name) for name in LABEL_FIELDS}
+    rollup_days_mark_mentions([mention.id])
     return _record(mention, CorrectedField.LABEL, old, new, user=user, reason=reason)
 
 
@@ -97,6 +99,7 @@ def mention_correct_location(
     mention_relocate(mention)
     mention.refresh_from_db()
     new = _location_state(mention)
+    rollup_days_mark_mentions([mention.id])
     return _record(mention, CorrectedField.LOCATION, old, new, user=user, reason=reason)
 
 

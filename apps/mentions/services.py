@@ -4,7 +4,9 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.db import transaction
 
+from apps.insights.rollups import rollup_days_mark_mentions
 from apps.mentions.models import Mention
 
 
@@ -26,5 +28,7 @@ def author_erase(author_id: str, partner_id: int | None = None) -> int:
     mentions = Mention.objects.filter(author_hash=author_hash)
     if partner_id is not None:
         mentions = mentions.filter(partner_id=partner_id)
-    _, by_model = mentions.delete()
+    with transaction.atomic():
+        rollup_days_mark_mentions(list(mentions.values_list("id", flat=True)))
+        _, by_model = mentions.delete()
     return by_model.get(Mention._meta.label, 0)

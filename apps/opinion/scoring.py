@@ -4,9 +4,11 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.insights.rollups import rollup_days_mark_mentions
 from apps.mentions.models import HUMAN_VERSION_PREFIX, Mention, Status
 from apps.opinion.predictor import current_predictor
 
@@ -48,9 +50,11 @@ def _apply(predictor: "Predictor", mentions: list[Mention]) -> None:
         mention.opinion_confidence = prediction.confidence
         mention.model_version = predictor.version
         mention.status, mention.status_changed_at = Status.SCORED, now
-    Mention.objects.bulk_update(
-        mentions,
-        ["opinion_label", "opinion_score", "opinion_confidence", "model_version", "status",
-         "status_changed_at"],
-        batch_size=500,
-    )  # fmt: skip
+    with transaction.atomic():
+        Mention.objects.bulk_update(
+            mentions,
+            ["opinion_label", "opinion_score", "opinion_confidence", "model_version", "status",
+             "status_changed_at"],
+            batch_size=500,
+        )  # fmt: skip
+        rollup_days_mark_mentions([m.id for m in mentions])

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "apps.mentions",
     "apps.insights",
     "apps.opinion",
+    "apps.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,9 @@ INSIGHTS_POINT_MAX_PRECISION_M = env.float("INSIGHTS_POINT_MAX_PRECISION_M", def
 INSIGHTS_EXPOSE_TEXT = env.bool("INSIGHTS_EXPOSE_TEXT", default=True)
 INSIGHTS_STATEMENT_TIMEOUT_MS = env.int("INSIGHTS_STATEMENT_TIMEOUT_MS", default=10_000)
 INSIGHTS_MAX_POLYGON_VERTICES = env.int("INSIGHTS_MAX_POLYGON_VERTICES", default=10_000)
+INSIGHTS_USE_ROLLUPS = env.bool("INSIGHTS_USE_ROLLUPS", default=True)
+# H3 resolutions kept in rollups; finer ones are read from the mentions table.
+INSIGHTS_ROLLUP_H3_RESOLUTIONS = env.list("INSIGHTS_ROLLUP_H3_RESOLUTIONS", cast=int, default=[4, 5, 6, 7])
 
 VOXPOP_DATA_DIR = Path(env("VOXPOP_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
 MODEL_DIR = Path(env("MODEL_DIR", default=str(BASE_DIR / "var" / "models")))
@@ -163,7 +167,12 @@ LOGGING = {
 
 HEALTH_WORKER_TIMEOUT_S = env.float("HEALTH_WORKER_TIMEOUT_S", default=1.0)
 
-# Front-end assets installed from npm by `make run`/`make test` (OpenLayers for the admin maps).
+# Dashboard: an external MapLibre style (URL) for deployments that have a tile server; empty:
+# the basemap is drawn from our own boundary layers.
+DASHBOARD_STYLE_URL = env("DASHBOARD_STYLE_URL", default="")
+
+# Front-end assets installed from npm by `make run`/`make test` (OpenLayers for the admin maps,
+# MapLibre GL JS for the dashboard).
 STATICFILES_DIRS = [("vendor", BASE_DIR / "var" / "vendor")]
 
 # Debian 12 ships GDAL 3.6; boundary files come from the operator, not from API clients.
@@ -175,6 +184,7 @@ PIPELINE_SWEEP_LIMIT = env.int("PIPELINE_SWEEP_LIMIT", default=10_000)
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-mentions": {"task": "mentions.sweep", "schedule": 60.0},
     "forget-idempotency-keys": {"task": "mentions.forget_idempotency_keys", "schedule": 3600.0},
+    "refresh-rollups": {"task": "insights.refresh_rollups", "schedule": 30.0},
 }
 # Fail fast when the broker is down: the sweeper re-enqueues what could not be sent.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
@@ -186,6 +196,7 @@ CELERY_TASK_ROUTES = {
     "mentions.locate": {"queue": "geo"},
     "mentions.score": {"queue": "score"},
     "mentions.*": {"queue": "ingest"},
+    "insights.*": {"queue": "geo"},
 }
 
 # Opinion model serving.

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from apps.insights.aggregates import UnitSpec, k_threshold, unit_counts
+from apps.insights.aggregates import UnitSpec, brand_unit, k_threshold, unit_counts
 from apps.insights.figures import brand_figures
 from apps.insights.filters import InsightFilter
 from apps.insights.selectors.scope import BrandScope
@@ -29,13 +29,12 @@ def place_unit(radius_m: float) -> UnitSpec:
     )
 
 
-BRAND_UNIT = UnitSpec(expression="0")
 
 
 def place_rankings(query: InsightFilter, scope: BrandScope, radius_m: float) -> dict[str, Any]:
     with insight_cursor() as cursor:
         around = unit_counts(cursor, query, place_unit(radius_m))
-        overall = unit_counts(cursor, query, BRAND_UNIT)
+        overall = unit_counts(cursor, query, brand_unit())
         places = fetch_dicts(
             cursor,
             "SELECT id, brand_id, external_id, name, address, ST_Y(point) AS lat, "

@@ -4,7 +4,7 @@ import datetime as dt
 
 from rest_framework.test import APIClient
 
-from tests.apps.insights.conftest import DAY, EAST, WEST, Seeder, World
+from tests.insights_world import DAY, EAST, WEST, Seeder, World
 
 REGIONS = "/api/v1/insights/regions/"
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from tests.apps.insights.conftest import DAY, EAST, WEST, Seeder, World
+from tests.insights_world import DAY, EAST, WEST, Seeder, World
 
 REGIONS = "/api/v1/insights/regions/"
 
@@ -148,7 +148,9 @@ def test_a_query_past_the_statement_timeout_answers_503(
         )
     )
     with psycopg.connect(dsn) as locker:
-        locker.execute("LOCK TABLE mentions_mention IN ACCESS EXCLUSIVE MODE")
+        locker.execute(
+            "LOCK TABLE mentions_mention, insights_unitdayrollup IN ACCESS EXCLUSIVE MODE"
+        )
         response = read_client.get(f"/api/v1/insights/{path}")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"

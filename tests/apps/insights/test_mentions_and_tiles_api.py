@@ -7,7 +7,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from apps.insights.selectors.tiles import POINTS_MIN_ZOOM
-from tests.apps.insights.conftest import EAST, WEST, Seeder, World
+from tests.insights_world import EAST, WEST, Seeder, World
 
 MENTIONS = "/api/v1/insights/mentions/"
 

@@ -4,12 +4,13 @@ import datetime as dt
 import math
 
 import mapbox_vector_tile
+from django.contrib.gis.geos import Point
 import pytest
 from django.test import override_settings
 from rest_framework.test import APIClient
 
 from apps.brands.models import Place
-from tests.apps.insights.conftest import DAY, EAST, WEST, Seeder, World
+from tests.insights_world import DAY, EAST, WEST, Seeder, World
 
 THIN = 4  # authors of the small group every test tries to recover
 
@@ -20,9 +21,7 @@ def thin_group(world: World, seed: Seeder) -> World:
     seed(world.alpha, 12, WEST, when=DAY)
     seed(world.alpha, 12, EAST, when=DAY)
     seed(world.alpha, THIN, EAST, when=DAY + dt.timedelta(days=1), label="negative")
-    Place.objects.create(
-        brand=world.alpha, external_id="p", name="P", point=f"POINT{EAST}".replace(",", "")
-    )
+    Place.objects.create(brand=world.alpha, external_id="p", name="P", point=Point(*EAST))
     return world
 
 

@@ -15,6 +15,7 @@ from django.contrib.gis.geos import Point
 from rest_framework.test import APIClient
 
 from apps.brands.models import Brand
+from apps.insights.rollups import rollup_days_mark_mentions, rollups_refresh_dirty
 from apps.mentions.models import Mention, MentionBrand, Status
 from apps.mentions.pipeline.stages import mentions_locate
 from apps.partners.models import Partner
@@ -46,7 +47,9 @@ def world(partner: Partner) -> World:
                       geom=square(lon, lat, 0.05))  # fmt: skip
     rebuild_region_parts("fr-region")
     rebuild_region_parts("fr-commune")
-    alpha, beta, gamma = (BrandFactory(name=n.title(), slug=n) for n in ("alpha", "beta", "gamma"))
+    alpha, beta, gamma = (
+        BrandFactory.create(name=n.title(), slug=n) for n in ("alpha", "beta", "gamma")
+    )
     alpha.competitors.add(beta)
     partner.brands.add(alpha)
     partner_b = Partner.objects.create(name="Partner B")
@@ -90,6 +93,9 @@ def seed(world: World) -> Seeder:
             status=Status.SCORED, opinion_label=label, opinion_score=score,
             opinion_confidence=0.9, model_version="test-model",
         )  # fmt: skip
+        # As the scoring stage does, then as the periodic task does.
+        rollup_days_mark_mentions([m.id for m in mentions])
+        rollups_refresh_dirty()
         return mentions
 
     return add

@@ -1,0 +1,106 @@
+"""The same counts as `aggregates`, read from the rollups when the filters allow it.
+
+Rollups hold whole UTC days per (brand, unit) with every source, language and sentiment, so a
+query can use them when it filters on none of those, on whole days only, and on areas only
+through whole units. A day with pending changes makes the query read the mentions table, so
+answers are never stale.
+"""
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db.backends.utils import CursorWrapper
+
+from apps.insights.filters import InsightFilter
+from apps.insights.sql import area_params, fetch_dicts, has_area
+
+if TYPE_CHECKING:
+    from apps.insights.aggregates import UnitSpec
+
+ROLLUP_SQL = """
+WITH f AS (
+    SELECT {unit} AS unit, brand_id, mentions, positive, neutral, negative, authors, author_keys
+    FROM insights_unitdayrollup
+    WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) {days} {area}
+),
+people AS (
+    SELECT unit, brand_id, count(DISTINCT key) AS authors
+    FROM f, unnest(f.author_keys) AS key WHERE f.authors >= %(k)s GROUP BY unit, brand_id
+)
+SELECT f.unit, f.brand_id,
+       coalesce(sum(f.mentions) FILTER (WHERE f.authors >= %(k)s), 0) AS mentions,
+       coalesce(max(p.authors), 0) AS authors,
+       coalesce(sum(f.positive) FILTER (WHERE f.authors >= %(k)s), 0) AS positive,
+       coalesce(sum(f.neutral) FILTER (WHERE f.authors >= %(k)s), 0) AS neutral,
+       coalesce(sum(f.negative) FILTER (WHERE f.authors >= %(k)s), 0) AS negative
+FROM f LEFT JOIN people p ON p.unit = f.unit AND p.brand_id = f.brand_id
+GROUP BY f.unit, f.brand_id
+"""
+
+UNPLACED_SQL = """
+SELECT coalesce(sum(mentions), 0) AS mentions,
+       (SELECT count(DISTINCT key) FROM insights_unitdayrollup r2, unnest(r2.author_keys) AS key
+        WHERE r2.level = %(rollup_level)s AND r2.brand_id = ANY(%(brand_ids)s) {days2}) AS authors
+FROM insights_unitdayrollup
+WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) {days}
+"""
+
+DIRTY_SQL = "SELECT EXISTS (SELECT 1 FROM insights_dirtyrollupday WHERE TRUE {days})"
+
+
+def _whole_day(moment: dt.datetime | None) -> bool:
+    return moment is None or moment.astimezone(dt.UTC).time() == dt.time()
+
+
+def can_use_rollups(query: InsightFilter, unit: "UnitSpec") -> bool:
+    return bool(
+        settings.INSIGHTS_USE_ROLLUPS
+        and unit.rollup_level
+        and not (query.sources or query.langs or query.sentiments)
+        and query.min_precision_m is None
+        and query.region_id is None
+        and _whole_day(query.date_from)
+        and _whole_day(query.date_to)
+        and (not has_area(query) or unit.whole_unit_condition is not None)
+    )
+
+
+def _day_conditions(query: InsightFilter, column: str = "day") -> tuple[str, dict[str, Any]]:
+    conditions, params = [], {}
+    if query.date_from:
+        conditions.append(f"AND {column} >= %(day_from)s")
+        params["day_from"] = query.date_from.astimezone(dt.UTC).date()
+    if query.date_to:
+        conditions.append(f"AND {column} < %(day_to)s")
+        params["day_to"] = query.date_to.astimezone(dt.UTC).date()
+    return " ".join(conditions), params
+
+
+def rollups_fresh(cursor: CursorWrapper, query: InsightFilter) -> bool:
+    days, params = _day_conditions(query)
+    cursor.execute(DIRTY_SQL.format(days=days), params)
+    return not cursor.fetchone()[0]
+
+
+def rollup_unit_counts(
+    cursor: CursorWrapper, query: InsightFilter, unit: "UnitSpec", k: int
+) -> list[dict[str, Any]]:
+    days, params = _day_conditions(query)
+    area = ""
+    if has_area(query) and unit.whole_unit_condition is not None:
+        area = "AND " + unit.whole_unit_condition(query, unit.rollup_unit)
+        params |= area_params(query)
+    sql = ROLLUP_SQL.format(unit=unit.rollup_unit, days=days, area=area)
+    params |= dict(unit.params) | {
+        "rollup_level": unit.rollup_level, "brand_ids": list(query.brand_ids), "k": k,
+    }  # fmt: skip
+    return fetch_dicts(cursor, sql, params)
+
+
+def rollup_unplaced(cursor: CursorWrapper, query: InsightFilter, unit: "UnitSpec") -> dict:
+    days, params = _day_conditions(query)
+    days2, _ = _day_conditions(query, "r2.day")
+    sql = UNPLACED_SQL.format(days=days, days2=days2)
+    params |= {"rollup_level": f"unplaced:{unit.rollup_level}", "brand_ids": list(query.brand_ids)}
+    return fetch_dicts(cursor, sql, params)[0]

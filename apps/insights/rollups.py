@@ -1,0 +1,114 @@
+"""Rollups per (brand, UTC day, unit): recomputed whole for a day whenever its mentions change.
+
+Writers mark the days they touched (`rollup_days_mark`, in their own transaction); a periodic
+task recomputes marked days. A lost task only delays a refresh: the marks stay until done.
+"""
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from apps.insights.models import DirtyRollupDay
+from apps.regions.models import BoundaryLayer
+
+_COUNTS = """
+count(*), count(*) FILTER (WHERE m.opinion_label = 'positive'),
+count(*) FILTER (WHERE m.opinion_label = 'neutral'),
+count(*) FILTER (WHERE m.opinion_label = 'negative'),
+count(DISTINCT m.author_hash), array_agg(DISTINCT hashtext(m.author_hash))
+"""
+
+INSERT_SQL = """
+INSERT INTO insights_unitdayrollup
+    (level, unit, brand_id, day, mentions, positive, neutral, negative, authors, author_keys)
+SELECT %(level)s, {unit}, mb.brand_id, %(day)s, {counts}
+FROM mentions_mention m JOIN mentions_mentionbrand mb ON mb.mention_id = m.id {join}
+WHERE m.status = 'scored' AND m.created_at >= %(start)s AND m.created_at < %(end)s
+  AND {condition}
+GROUP BY 2, mb.brand_id
+"""
+
+
+def rollup_levels() -> list[tuple[str, str, str, str]]:
+    """(level, unit SQL, join, condition) of every level kept, placed and unplaced."""
+    levels = [("all", "''", "", "TRUE")]
+    for layer_id in BoundaryLayer.objects.values_list("pk", flat=True):
+        join = (
+            "LEFT JOIN mentions_mentionregion mr ON mr.mention_id = m.id "
+            f"AND mr.layer_id = {int(layer_id)}"
+        )
+        levels.append(
+            (f"region:{layer_id}", "mr.region_id::text", join, "mr.region_id IS NOT NULL")
+        )
+        levels.append((f"unplaced:region:{layer_id}", "''", join, "mr.region_id IS NULL"))
+    for res in settings.INSIGHTS_ROLLUP_H3_RESOLUTIONS:
+        column = f"m.h3_r{int(res)}"
+        levels.append((f"h3:{res}", column, "", f"{column} <> ''"))
+        levels.append((f"unplaced:h3:{res}", "''", "", f"{column} = ''"))
+    return levels
+
+
+def rollup_day_recompute(day: dt.date, levels: list[tuple[str, str, str, str]]) -> None:
+    start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    params = {"day": day, "start": start, "end": start + dt.timedelta(days=1)}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM insights_unitdayrollup WHERE day = %(day)s", params)
+        for level, unit, join, condition in levels:
+            sql = INSERT_SQL.format(unit=unit, counts=_COUNTS, join=join, condition=condition)
+            cursor.execute(sql, params | {"level": level})
+
+
+def rollup_days_recompute(days: Iterable[dt.date], progress: bool = False) -> int:
+    levels = rollup_levels()
+    days = sorted(set(days))
+    for day in tqdm(days, desc="rollups", unit="day", disable=not progress):
+        rollup_day_recompute(day, levels)
+    return len(days)
+
+
+def rollup_days_mark(days: Iterable[dt.date]) -> None:
+    """Mark days for a refresh; call it inside the transaction that changed their mentions."""
+    now = timezone.now()
+    rows = [DirtyRollupDay(day=day, marked_at=now) for day in set(days)]
+    DirtyRollupDay.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["day"], update_fields=["marked_at"]
+    )
+
+
+def rollup_days_mark_mentions(ids: Iterable[uuid.UUID]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT (created_at AT TIME ZONE 'UTC')::date FROM mentions_mention "
+            "WHERE id = ANY(%s)",
+            [list(ids)],
+        )
+        rollup_days_mark(row[0] for row in cursor.fetchall())
+
+
+def rollups_refresh_dirty() -> int:
+    """Recompute every marked day; a day marked again meanwhile stays marked for the next run."""
+    marks = list(DirtyRollupDay.objects.values_list("day", "marked_at"))
+    levels = rollup_levels()
+    for day, marked_at in marks:
+        rollup_day_recompute(day, levels)
+        DirtyRollupDay.objects.filter(day=day, marked_at=marked_at).delete()
+    return len(marks)
+
+
+def rollups_refresh_all(progress: bool = False) -> int:
+    """Recompute the rollups of every day that has scored mentions (after a bulk load)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT (created_at AT TIME ZONE 'UTC')::date FROM mentions_mention "
+            "WHERE status = 'scored'"
+        )
+        days = [row[0] for row in cursor.fetchall()]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM insights_unitdayrollup WHERE NOT (day = ANY(%s))", [days])
+    DirtyRollupDay.objects.all().delete()
+    return rollup_days_recompute(days, progress=progress)

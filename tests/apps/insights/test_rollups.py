@@ -1,0 +1,108 @@
+"""Rollups: the same answers as the mentions table, recomputed per day, never stale."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from apps.insights.models import DirtyRollupDay, UnitDayRollup
+from apps.insights.rollups import rollups_refresh_all
+from apps.insights.tasks import refresh_rollups
+from apps.mentions.corrections import mention_correct_label
+from apps.mentions.models import Mention
+from apps.mentions.services import author_erase
+from tests.insights_world import DAY, EAST, WEST, Seeder, World
+
+QUERIES = [
+    ("regions/", {"layer": "fr-region", "geometry": "false"}),
+    ("regions/", {"layer": "fr-commune", "geometry": "false", "from": "2026-11-03T00:00:00Z"}),
+    ("regions/", {"layer": "fr-region", "geometry": "false", "bbox": "0.5,46.5,1.5,47.5"}),
+    ("h3/", {"res": 5}),
+    ("h3/", {"res": 7, "near": "47.0,1.0,3000"}),
+    ("timeseries/", {"interval": "day"}),
+    ("timeseries/", {"interval": "week", "to": "2026-11-06T00:00:00Z"}),
+    ("share-of-voice/", {"layer": "fr-region"}),
+    ("places/", {}),
+]
+
+
+@pytest.fixture
+def varied(world: World, seed: Seeder) -> World:
+    for day in range(6):
+        when = DAY + dt.timedelta(days=day)
+        seed(world.alpha, 10 + day, WEST, when=when, label=("positive", "negative")[day % 2])
+        seed(world.alpha, 9 + day, EAST, when=when, label="neutral", authors=8 + day)
+        seed(world.beta, 12, WEST, when=when)
+        seed(world.alpha, 11, WEST, when=when, precision_m=20_000, provenance="profile")
+    return world
+
+
+@pytest.mark.parametrize(("path", "params"), QUERIES)
+def test_rollups_answer_exactly_as_the_mentions_table(
+    read_client: APIClient, varied: World, path: str, params: dict
+) -> None:
+    url = f"/api/v1/insights/{path}"
+    with override_settings(INSIGHTS_USE_ROLLUPS=True):
+        from_rollups = read_client.get(url, params).json()
+    with override_settings(INSIGHTS_USE_ROLLUPS=False):
+        from_mentions = read_client.get(url, params).json()
+    assert from_rollups == from_mentions
+    assert '"suppressed": false' in json.dumps(from_rollups)  # not two empty answers
+
+
+def _west_alpha(client: APIClient) -> int:
+    body = client.get(
+        "/api/v1/insights/regions/", {"layer": "fr-region", "geometry": "false"}
+    ).json()
+    return {f["id"]: f["properties"] for f in body["features"]}["W"]["brands"]["alpha"]["mentions"]
+
+
+def test_queries_read_the_rollups_unless_a_day_is_pending(
+    read_client: APIClient, world: World, seed: Seeder
+) -> None:
+    seed(world.alpha, 12, WEST)
+    assert _west_alpha(read_client) == 12
+    UnitDayRollup.objects.filter(level__startswith="region:", brand=world.alpha).update(mentions=99)
+    assert _west_alpha(read_client) == 99  # read from the rollups…
+    DirtyRollupDay.objects.create(day=DAY.date(), marked_at=DAY)
+    assert _west_alpha(read_client) == 12  # …but never while one of their days is pending
+    refresh_rollups()
+    assert _west_alpha(read_client) == 12 and not DirtyRollupDay.objects.exists()
+
+
+def test_a_label_correction_refreshes_its_day(
+    read_client: APIClient, world: World, seed: Seeder
+) -> None:
+    mentions = seed(world.alpha, 12, WEST, label="positive")
+    user = get_user_model().objects.create_user("editor", is_staff=True)
+    mention_correct_label(mentions[0], "negative", user=user, reason="sarcasm")
+    assert DirtyRollupDay.objects.filter(day=DAY.date()).exists()
+    refresh_rollups()
+    row = UnitDayRollup.objects.get(level="all", brand=world.alpha, day=DAY.date())
+    assert (row.positive, row.negative) == (11, 1)
+
+
+def test_an_erasure_refreshes_its_days(world: World, seed: Seeder) -> None:
+    from apps.mentions.services import author_pseudonymise  # noqa: PLC0415
+
+    mentions = seed(world.alpha, 12, WEST)
+    Mention.objects.filter(pk=mentions[0].pk).update(author_hash=author_pseudonymise("someone"))
+    assert author_erase("someone") == 1
+    refresh_rollups()
+    assert UnitDayRollup.objects.get(level="all", brand=world.alpha, day=DAY.date()).mentions == 11
+
+
+def test_recomputing_everything_is_idempotent(varied: World) -> None:
+    def snapshot() -> list[tuple]:
+        return sorted(
+            UnitDayRollup.objects.values_list(
+                "level", "unit", "brand_id", "day", "mentions", "positive", "authors"
+            )
+        )
+
+    before = snapshot()
+    assert rollups_refresh_all() == 6
+    assert snapshot() == before and len(before) > 50
