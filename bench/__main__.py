@@ -10,9 +10,14 @@ import django
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings.local")
     django.setup()
-    from bench import ingest, model, pipeline  # noqa: PLC0415 - after django.setup()
+    from bench import ingest, insights, model, pipeline  # noqa: PLC0415 - after django.setup()
 
-    available = {"ingest": ingest.run, "model": model.run, "pipeline": pipeline.run}
+    available = {
+        "ingest": ingest.run,
+        "model": model.run,
+        "pipeline": pipeline.run,
+        "insights": insights.run,
+    }
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("names", nargs="*", help=f"some of {', '.join(available)}")
     args = parser.parse_args()

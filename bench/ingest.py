@@ -4,8 +4,6 @@
 import datetime as dt
 import http.client
 import os
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -14,17 +12,16 @@ from pathlib import Path
 
 import orjson
 import redis
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
 from apps.mentions.models import Mention
 from apps.partners.models import Partner
 from apps.partners.services import api_key_create
+from bench.server import PORT, production_env, running_server
 
 ITEMS = int(os.environ.get("BENCH_INGEST_ITEMS", "20000"))
 BATCH = 1000
-PORT = int(os.environ.get("BENCH_PORT", "8765"))
 PREFIX = "bench-"
 BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
@@ -79,45 +76,22 @@ def import_rate(items: list[dict]) -> float:
         return len(items) / (time.perf_counter() - started)
 
 
-def _server(env: dict[str, str]) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "backend.wsgi:application", "--bind",
-         f"127.0.0.1:{PORT}", "--workers", "2", "--log-level", "warning"],
-        env=env, cwd=settings.BASE_DIR,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            http.client.HTTPConnection("127.0.0.1", PORT, timeout=2).request("GET", "/health/")
-            return process
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("the benchmark server did not start")
-
-
 def http_rate(items: list[dict], key: str) -> float:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings.production",
-           "ALLOWED_HOSTS": "127.0.0.1", "SESSION_COOKIE_SECURE": "false",
-           "CSRF_COOKIE_SECURE": "false",
-           # Its pipeline tasks go to a Redis database of their own, emptied afterwards.
-           "REDIS_URL": BENCH_REDIS_URL}  # fmt: skip
-    server = _server(env)
+    # Its pipeline tasks go to a Redis database of their own, emptied afterwards.
     try:
-        client = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-        headers = {"Authorization": f"Api-Key {key}", "Content-Type": "application/json"}
-        bodies = [orjson.dumps(items[i : i + BATCH]) for i in range(0, len(items), BATCH)]
-        started = time.perf_counter()
-        for body in bodies:
-            client.request("POST", "/api/v1/mentions/batch", body=body, headers=headers)
-            response = client.getresponse()
-            response.read()
-            if response.status != 202:
-                raise RuntimeError(f"the endpoint answered {response.status}")
-        return len(items) / (time.perf_counter() - started)
+        with running_server(production_env(REDIS_URL=BENCH_REDIS_URL)):
+            client = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+            headers = {"Authorization": f"Api-Key {key}", "Content-Type": "application/json"}
+            bodies = [orjson.dumps(items[i : i + BATCH]) for i in range(0, len(items), BATCH)]
+            started = time.perf_counter()
+            for body in bodies:
+                client.request("POST", "/api/v1/mentions/batch", body=body, headers=headers)
+                response = client.getresponse()
+                response.read()
+                if response.status != 202:
+                    raise RuntimeError(f"the endpoint answered {response.status}")
+            return len(items) / (time.perf_counter() - started)
     finally:
-        server.terminate()
-        server.wait()
         redis.Redis.from_url(BENCH_REDIS_URL).flushdb()
 
 

@@ -14,8 +14,7 @@ from rest_framework import serializers
 from apps.brands.models import Brand
 from apps.mentions.models import OpinionLabel, Source
 from apps.regions.models import Region
-
-EARTH_RADIUS_M = 6_371_008.8
+from geo.distance import EARTH_RADIUS_M, haversine_m
 
 
 @dataclass(frozen=True)
@@ -249,14 +248,7 @@ def area_contains(query: InsightFilter, lons: np.ndarray, lats: np.ndarray) -> n
         inside &= (lons >= minlon) & (lons <= maxlon) & (lats >= minlat) & (lats <= maxlat)
     if query.near:
         lat, lon, radius = query.near
-        inside &= _haversine_m(lat, lon, lats, lons) <= radius
+        inside &= haversine_m(lons, lats, lon, lat) <= radius
     if query.polygon_wkt:
         inside &= shapely.contains_xy(shapely.from_wkt(query.polygon_wkt), lons, lats)
     return inside
-
-
-def _haversine_m(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    phi1, phi2 = np.radians(lat), np.radians(lats)
-    dphi, dlambda = phi2 - phi1, np.radians(lons - lon)
-    a = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))

@@ -18,12 +18,22 @@ class Baseline:
     spread: float
 
 
+# Counts of mentions vary more than Poisson; the spread from one or two past buckets is widened.
+OVERDISPERSION = 1.5
+
+
 def _baseline(history: np.ndarray) -> Baseline | None:
-    if len(history) < 3:
+    """Median and robust spread of three or more past buckets; with one or two, their mean and a
+    Poisson spread that also counts the baseline's own noise."""
+    if len(history) == 0:
         return None
+    if len(history) < 3:
+        mean = float(history.mean())
+        spread = OVERDISPERSION * math.sqrt(max(mean, 1.0) * (1 + 1 / len(history)))
+        return Baseline(mean, spread)
     median = float(np.median(history))
     mad = 1.4826 * float(np.median(np.abs(history - median)))
-    # Counts are at least Poisson-noisy: never trust a spread tighter than √expected.
+    # Counts are at least Poisson-noisy: never trust a spread tighter than sqrt(expected).
     return Baseline(median, max(mad, math.sqrt(max(median, 1.0))))
 
 
@@ -31,41 +41,70 @@ def volume_anomalies(values: list[float], season: int, window: int) -> list[floa
     """Robust z of each bucket against the median of the `window` earlier buckets `season` apart.
 
     With daily buckets and season 7 the baseline is the same weekday in earlier weeks, so a
-    weekly rhythm is expected, not anomalous. None where there is too little history.
+    weekly rhythm is expected, not anomalous. None before the first full season.
     """
     series = np.asarray(values, dtype=float)
+    usual = series.copy()  # anomalies found so far never become a later bucket's baseline
     scores: list[float | None] = []
     for index in range(len(series)):
-        earlier = [index - season * step for step in range(1, window + 1)]
-        history = series[[i for i in earlier if i >= 0 and not np.isnan(series[i])]]
-        baseline = _baseline(history)
+        baseline = _baseline(_history(usual, index, season, window))
         if baseline is None or np.isnan(series[index]):
             scores.append(None)
             continue
-        scores.append(round((series[index] - baseline.expected) / baseline.spread, 3))
+        z = round((series[index] - baseline.expected) / baseline.spread, 3)
+        if is_anomalous(z):
+            usual[index] = math.nan
+        scores.append(z)
     return scores
 
 
+def _history(series: np.ndarray, index: int, season: int, window: int) -> np.ndarray:
+    seasonal = [index - season * step for step in range(1, window + 1)]
+    return series[[i for i in seasonal if i >= 0 and not np.isnan(series[i])]]
+
+
 def sentiment_anomalies(
-    net: list[float | None], mentions: list[int], window: int
+    net: list[float | None], mentions: list[int], season: int, window: int
 ) -> list[float | None]:
-    """z of a bucket's net sentiment against the pooled net of the `window` earlier buckets."""
+    """z of a bucket's net sentiment against the median net of the same earlier buckets as the
+    volume baseline uses (a spike's own mood never becomes the norm for the days after)."""
+    series = np.array([math.nan if value is None else value for value in net], dtype=float)
+    usual = series.copy()
     scores: list[float | None] = []
-    for index, value in enumerate(net):
-        earlier = [i for i in range(max(0, index - window), index) if net[i] is not None]
-        if value is None or len(earlier) < 3:
+    for index, value in enumerate(series):
+        history = _history(usual, index, season, window)
+        if math.isnan(value) or len(history) < 3:
             scores.append(None)
             continue
-        weight = sum(mentions[i] for i in earlier)
-        expected = sum(float(net[i] or 0.0) * mentions[i] for i in earlier) / weight
-        # Variance of a net share is at most 1/n; using 1/n keeps the test conservative.
-        spread = math.sqrt(1 / mentions[index] + 1 / weight)
-        scores.append(round((value - expected) / spread, 3))
+        expected = float(np.median(history))
+        mad = 1.4826 * float(np.median(np.abs(history - expected)))
+        # Variance of a net share is at most 1/n; the history's own spread adds to it.
+        spread = math.sqrt(1 / mentions[index] + mad**2)
+        z = round((value - expected) / spread, 3)
+        if is_anomalous(z):
+            usual[index] = math.nan
+        scores.append(z)
     return scores
 
 
 def is_anomalous(z: float | None) -> bool:
     return z is not None and abs(z) >= ANOMALY_Z
+
+
+def sentiment_residuals(rows: list[dict[str, Any]]) -> np.ndarray:
+    """Each unit's net sentiment as a standardised residual from the pooled mix.
+
+    A unit of 5 mentions swings far more than one of 500; Gi* assumes one variance for all, so
+    it is fed (net - pooled net) * sqrt(n) / sd, about N(0, 1) for every unit when nothing
+    but chance is at work, instead of the raw net sentiment.
+    """
+    counts = np.array([[r["positive"], r["neutral"], r["negative"]] for r in rows], float)
+    n = counts.sum(axis=1)
+    pooled = counts.sum(axis=0) / max(n.sum(), 1.0)
+    pooled_net = pooled[0] - pooled[2]
+    sigma = math.sqrt(max(pooled[0] + pooled[2] - pooled_net**2, 1e-9))
+    net = (counts[:, 0] - counts[:, 2]) / np.maximum(n, 1.0)
+    return (net - pooled_net) * np.sqrt(n) / sigma
 
 
 def getis_ord(values: np.ndarray, neighbours: dict[Any, list[Any]], ids: list[Any]) -> dict:

@@ -118,7 +118,9 @@ INSIGHTS_STATEMENT_TIMEOUT_MS = env.int("INSIGHTS_STATEMENT_TIMEOUT_MS", default
 INSIGHTS_MAX_POLYGON_VERTICES = env.int("INSIGHTS_MAX_POLYGON_VERTICES", default=10_000)
 INSIGHTS_USE_ROLLUPS = env.bool("INSIGHTS_USE_ROLLUPS", default=True)
 # H3 resolutions kept in rollups; finer ones are read from the mentions table.
-INSIGHTS_ROLLUP_H3_RESOLUTIONS = env.list("INSIGHTS_ROLLUP_H3_RESOLUTIONS", cast=int, default=[4, 5, 6, 7])
+INSIGHTS_ROLLUP_H3_RESOLUTIONS = env.list(
+    "INSIGHTS_ROLLUP_H3_RESOLUTIONS", cast=int, default=[4, 5, 6, 7]
+)
 
 VOXPOP_DATA_DIR = Path(env("VOXPOP_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
 MODEL_DIR = Path(env("MODEL_DIR", default=str(BASE_DIR / "var" / "models")))

@@ -11,7 +11,7 @@ from apps.insights.filters import InsightFilter
 from apps.insights.selectors.scope import BrandScope
 from apps.insights.selectors.spatial import cell_polygon, check_resolution, layer_id_for
 from apps.insights.sql import fetch_dicts, insight_cursor
-from apps.insights.stats import getis_ord
+from apps.insights.stats import getis_ord, sentiment_residuals
 
 # Regions that share a boundary (queen contiguity), computed by PostGIS on the subdivided parts.
 REGION_NEIGHBOURS_SQL = """
@@ -56,7 +56,7 @@ def _classify(
     units = [row["unit"] for row in rows]
     figures = [brand_figures(row) for row in rows]
     volume = getis_ord(np.array([f["mentions"] for f in figures], float), neighbours, units)
-    net = getis_ord(np.array([f["net_sentiment"] for f in figures], float), neighbours, units)
+    net = getis_ord(sentiment_residuals(rows), neighbours, units)
     result = []
     for unit, unit_figures in zip(units, figures, strict=True):
         entry: dict[str, Any] = {"mentions": unit_figures["mentions"],

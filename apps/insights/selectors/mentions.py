@@ -28,13 +28,16 @@ SELECT m.id, m.created_at, m.source, m.lang, {text} AS text, m.opinion_label,
        ARRAY(SELECT b.brand_id FROM mentions_mentionbrand b
              WHERE b.mention_id = m.id AND b.brand_id = ANY(%(visible_ids)s)) AS brand_ids
 """
-MENTIONS_SQL = MENTION_COLUMNS + """
+MENTIONS_SQL = (
+    MENTION_COLUMNS
+    + """
 FROM mentions_mention m
 WHERE EXISTS (SELECT 1 FROM mentions_mentionbrand mb WHERE mb.mention_id = m.id AND {where})
   {after}
 ORDER BY m.created_at DESC, m.id DESC
 LIMIT %(limit)s
 """
+)
 
 METRES_PER_DEGREE_LAT = 111_320.0
 
@@ -60,9 +63,10 @@ def point_unit() -> UnitSpec:
     )
 
 
-def mention_page(
+def mention_page_sql(
     query: InsightFilter, scope: BrandScope, cursor: str | None, limit: int
-) -> dict[str, Any]:
+) -> tuple[str, dict[str, Any]]:
+    """The page's SQL and parameters (one row more than `limit`, to know if a next page exists)."""
     where, params = where_clause(query)
     after = ""
     if cursor:
@@ -71,19 +75,34 @@ def mention_page(
     sql = MENTIONS_SQL.format(
         text="m.text" if settings.INSIGHTS_EXPOSE_TEXT else "NULL", where=where, after=after
     )
-    params |= _point_params(scope) | {"limit": limit + 1}
+    return sql, params | _point_params(scope) | {"limit": limit + 1}
+
+
+def mention_page(
+    query: InsightFilter, scope: BrandScope, cursor: str | None, limit: int
+) -> dict[str, Any]:
+    sql, params = mention_page_sql(query, scope, cursor, limit)
     with insight_cursor() as db:
         rows = fetch_dicts(db, sql, params)
         unplaced = None if cursor else unplaced_count(db, query, point_unit())
-    page, more = rows[:limit], len(rows) > limit
-    last = page[-1] if page else None
     return {
         "type": "FeatureCollection",
-        "next_cursor": encode_cursor(last["created_at"], last["id"]) if more and last else None,
+        "next_cursor": _next_cursor(rows, limit),
         "min_authors": k_threshold(),
         "not_placed": unplaced,
-        "features": [_feature(row, scope) for row in page],
+        "features": mention_features(rows[:limit], scope),
     }
+
+
+def _next_cursor(rows: list[dict[str, Any]], limit: int) -> str | None:
+    if len(rows) <= limit:
+        return None
+    last = rows[limit - 1]
+    return encode_cursor(last["created_at"], last["id"])
+
+
+def mention_features(rows: list[dict[str, Any]], scope: BrandScope) -> list[dict[str, Any]]:
+    return [_feature(row, scope) for row in rows]
 
 
 def _feature(row: dict[str, Any], scope: BrandScope) -> dict[str, Any]:

@@ -29,8 +29,6 @@ def place_unit(radius_m: float) -> UnitSpec:
     )
 
 
-
-
 def place_rankings(query: InsightFilter, scope: BrandScope, radius_m: float) -> dict[str, Any]:
     with insight_cursor() as cursor:
         around = unit_counts(cursor, query, place_unit(radius_m))

@@ -53,7 +53,7 @@ def _flagged(rows: list[dict[str, Any]], interval: str) -> list[dict[str, Any]]:
     net = [None if b["suppressed"] else b.get("net_sentiment") for b in buckets]
     mentions = [b.get("mentions", 0) for b in buckets]
     volume_z = volume_anomalies(volume, season, window)
-    sentiment_z = sentiment_anomalies(net, mentions, window * season)
+    sentiment_z = sentiment_anomalies(net, mentions, season, window)
     for bucket, v_z, s_z in zip(buckets, volume_z, sentiment_z, strict=True):
         if bucket["suppressed"]:
             continue

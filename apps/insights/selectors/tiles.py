@@ -163,7 +163,9 @@ def _region_rows(
         join=unit.join + " AND mr.region_id = ANY(%(tile_region_ids)s)",
         params=(*unit.params, ("tile_region_ids", list(geoms))),
     )
-    return unit_counts(cursor, query, restricted), geoms
+    # Rollup reads ignore the join, so regions outside the tile are dropped here as well.
+    rows = [row for row in unit_counts(cursor, query, restricted) if row["unit"] in geoms]
+    return rows, geoms
 
 
 def _brand_layer(cursor: Any, slug: str, rows: list, geoms: dict, zxy: tuple) -> bytes:

@@ -1,0 +1,34 @@
+"""Units of the statistics behind the figures."""
+
+import numpy as np
+
+from apps.insights.figures import net_sentiment
+from apps.insights.stats import sentiment_residuals, volume_anomalies
+
+
+def test_net_sentiment_interval_narrows_with_more_mentions_and_stays_in_bounds() -> None:
+    small = net_sentiment(positive=3, neutral=0, negative=0)
+    large = net_sentiment(positive=300, neutral=0, negative=0)
+    assert small["net_sentiment"] == large["net_sentiment"] == 1.0
+    assert small["interval"][1] <= 1.0 and small["interval"][0] < large["interval"][0]
+    assert net_sentiment(0, 0, 0) == {"net_sentiment": None, "interval": None}
+
+
+def test_a_weekly_rhythm_is_not_an_anomaly_but_a_jump_is() -> None:
+    week = [100, 95, 100, 105, 120, 160, 110]
+    series = [float(v) for v in week * 5]
+    assert all(z is None or abs(z) < 4 for z in volume_anomalies(series, 7, 4))
+    series[30] *= 4
+    scores = volume_anomalies(series, 7, 4)
+    assert [i for i, z in enumerate(scores) if z is not None and abs(z) >= 4] == [30]
+
+
+def test_residuals_weigh_a_unit_by_its_size() -> None:
+    rows = [
+        {"positive": 5, "neutral": 0, "negative": 5},
+        {"positive": 500, "neutral": 0, "negative": 500},
+        {"positive": 1, "neutral": 0, "negative": 9},
+        {"positive": 100, "neutral": 0, "negative": 900},
+    ]
+    residuals = sentiment_residuals(rows)
+    assert residuals[3] < residuals[2] < 0 and np.isclose(residuals[0], residuals[1] / 10)
