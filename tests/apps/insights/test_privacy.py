@@ -4,8 +4,8 @@ import datetime as dt
 import math
 
 import mapbox_vector_tile
-from django.contrib.gis.geos import Point
 import pytest
+from django.contrib.gis.geos import Point
 from django.test import override_settings
 from rest_framework.test import APIClient
 
