@@ -10,4 +10,4 @@ def haversine_m(lon: np.ndarray, lat: np.ndarray, lon0: float, lat0: float) -> n
     phi, phi0 = np.radians(lat), np.radians(lat0)
     half_dphi, half_dlambda = (phi - phi0) / 2, np.radians(np.asarray(lon) - lon0) / 2
     a = np.sin(half_dphi) ** 2 + np.cos(phi) * np.cos(phi0) * np.sin(half_dlambda) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))

@@ -99,6 +99,8 @@ def sentiment_residuals(rows: list[dict[str, Any]]) -> np.ndarray:
     but chance is at work, instead of the raw net sentiment.
     """
     counts = np.array([[r["positive"], r["neutral"], r["negative"]] for r in rows], float)
+    if not len(counts):
+        return np.zeros(0)
     n = counts.sum(axis=1)
     pooled = counts.sum(axis=0) / max(n.sum(), 1.0)
     pooled_net = pooled[0] - pooled[2]

@@ -40,6 +40,10 @@ class Status(models.TextChoices):
 # model_version of a label set by a person in the admin ("human:<username>"): re-scoring after a
 # model promotion leaves such mentions alone, the correction itself lies in MentionCorrection.
 HUMAN_VERSION_PREFIX = "human:"
+# model_version of the labels `generate_mentions` plants ("synthetic-planted"): not a model's
+# output either, so re-scoring leaves them too (the planted patterns stay what tests look for).
+PLANTED_VERSION_PREFIX = "synthetic-"
+NOT_A_MODEL_PREFIXES = (HUMAN_VERSION_PREFIX, PLANTED_VERSION_PREFIX)
 
 # Mentions carry H3 cells at these resolutions (the h3_r4 … h3_r9 fields).
 H3_RESOLUTIONS = tuple(range(4, 10))

@@ -9,11 +9,19 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.insights.rollups import rollup_days_mark_mentions
-from apps.mentions.models import HUMAN_VERSION_PREFIX, Mention, Status
+from apps.mentions.models import NOT_A_MODEL_PREFIXES, Mention, Status
 from apps.opinion.predictor import current_predictor
 
 if TYPE_CHECKING:
     from ml.serving import Predictor
+
+
+def not_a_model() -> Q:
+    """Labels a person or the generator set, which no model re-scores."""
+    condition = Q()
+    for prefix in NOT_A_MODEL_PREFIXES:
+        condition |= Q(model_version__startswith=prefix)
+    return condition
 
 
 def mentions_score(ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
@@ -32,7 +40,7 @@ def mentions_rescore(predictor: "Predictor", ids: Sequence[uuid.UUID]) -> int:
     mentions = list(
         Mention.objects.filter(id__in=ids, status__in=(Status.ENRICHED, Status.SCORED))
         .filter(~Q(model_version=predictor.version))
-        .exclude(model_version__startswith=HUMAN_VERSION_PREFIX)
+        .exclude(not_a_model())
         .only("id", "text")
     )
     _apply(predictor, mentions)

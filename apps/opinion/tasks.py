@@ -1,10 +1,10 @@
 from celery import shared_task
 from django.db.models import F
 
-from apps.mentions.models import HUMAN_VERSION_PREFIX, Mention, Status
+from apps.mentions.models import Mention, Status
 from apps.opinion.models import ModelVersion
 from apps.opinion.predictor import current_predictor
-from apps.opinion.scoring import mentions_rescore
+from apps.opinion.scoring import mentions_rescore, not_a_model
 
 RESCORE_CHUNK = 512
 
@@ -21,7 +21,7 @@ def rescore_mentions(model_version_id: int) -> int:
     pending = (
         Mention.objects.filter(status__in=(Status.ENRICHED, Status.SCORED))
         .exclude(model_version=target.version)
-        .exclude(model_version__startswith=HUMAN_VERSION_PREFIX)
+        .exclude(not_a_model())
     )
     ModelVersion.objects.filter(pk=target.pk).update(rescore_total=pending.count(), rescore_done=0)
     done = 0
