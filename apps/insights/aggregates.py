@@ -7,7 +7,7 @@ their difference cannot reveal a group smaller than `k`. A unit left with no ato
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import h3
@@ -40,6 +40,11 @@ class UnitSpec:
     # The rollup level that holds this unit, and the unit as an expression on a rollup row.
     rollup_level: str | None = None
     rollup_unit: str = "unit"
+    # Only these units (a tile's), when given; read by both the raw and the rollup path.
+    only_units: tuple[Any, ...] | None = None
+
+    def restricted_to(self, units: list[Any]) -> "UnitSpec":
+        return replace(self, only_units=tuple(units))
 
 
 def _regions_touching_area(query: InsightFilter, column: str) -> str:
@@ -138,6 +143,9 @@ def unit_where(query: InsightFilter, unit: UnitSpec) -> tuple[str, dict[str, Any
     where, params = where_clause(query, spatial=not whole_units)
     if whole_units and unit.whole_unit_condition is not None:
         where = f"{where} AND {unit.whole_unit_condition(query, unit.expression)}"
+    if unit.only_units is not None:
+        where = f"{where} AND {unit.expression} = ANY(%(only_units)s)"
+        params["only_units"] = list(unit.only_units)
     return where, params
 
 

@@ -91,6 +91,9 @@ def rollup_unit_counts(
     if has_area(query) and unit.whole_unit_condition is not None:
         area = "AND " + unit.whole_unit_condition(query, unit.rollup_unit)
         params |= area_params(query)
+    if unit.only_units is not None:
+        area += f" AND {unit.rollup_unit} = ANY(%(only_units)s)"
+        params["only_units"] = list(unit.only_units)
     sql = ROLLUP_SQL.format(unit=unit.rollup_unit, days=days, area=area)
     params |= dict(unit.params) | {
         "rollup_level": unit.rollup_level, "brand_ids": list(query.brand_ids), "k": k,

@@ -111,4 +111,7 @@ def rollups_refresh_all(progress: bool = False) -> int:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM insights_unitdayrollup WHERE NOT (day = ANY(%s))", [days])
     DirtyRollupDay.objects.all().delete()
-    return rollup_days_recompute(days, progress=progress)
+    recomputed = rollup_days_recompute(days, progress=progress)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE insights_unitdayrollup")
+    return recomputed

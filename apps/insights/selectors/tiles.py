@@ -5,7 +5,6 @@ that touches the tile, with the same figures and the same suppression as the JSO
 """
 
 import math
-from dataclasses import replace
 from typing import Any
 
 import h3
@@ -20,7 +19,7 @@ from apps.insights.selectors.spatial import check_resolution, layer_id_for
 from apps.insights.sql import MENTIONS_FROM, insight_cursor, where_clause
 
 POINTS_MIN_ZOOM = 12
-TILE_BOX_PARAMS = ("t_minlon", "t_minlat", "t_maxlon", "t_maxlat")
+METRES_PER_DEGREE = 111_320.0
 EXTENT = 4096
 # Web Mercator metres of the world's width.
 WORLD_M = 2 * math.pi * 6_378_137
@@ -123,15 +122,26 @@ def _h3_rows(cursor: Any, query: InsightFilter, res: int, bounds: tuple) -> tupl
     box = (max(-180, minlon - margin), max(-90, minlat - margin),
            min(180, maxlon + margin), min(90, maxlat + margin))  # fmt: skip
     unit = h3_unit_for(cursor, query, res)
-    widened = replace(
-        unit,
-        placed_condition=unit.placed_condition + " AND m.location && "
-        "ST_MakeEnvelope(%(t_minlon)s, %(t_minlat)s, %(t_maxlon)s, %(t_maxlat)s, 4326)",
-        params=(*unit.params, *zip(TILE_BOX_PARAMS, box, strict=True)),
-    )
-    rows = unit_counts(cursor, query, widened)
+    cells = _cells_covering(box, res)
+    rows = unit_counts(cursor, query, unit if cells is None else unit.restricted_to(cells))
     geoms = {row["unit"]: (row["unit"], _cell_wkt(row["unit"])) for row in rows}
     return rows, geoms
+
+
+# Past this many candidate cells (tiles of the whole world), reading every cell is cheaper.
+MAX_TILE_CELLS = 20_000
+
+
+def _cells_covering(box: tuple[float, float, float, float], res: int) -> list[str] | None:
+    """Cells of a resolution with their centre in the box (widened by a cell, so every cell
+    touching the tile is there), or None when there are too many to list."""
+    minlon, minlat, maxlon, maxlat = box
+    square_m = (maxlon - minlon) * (maxlat - minlat) * METRES_PER_DEGREE**2
+    expected = square_m / h3.average_hexagon_area(res, unit="m^2")
+    if expected > MAX_TILE_CELLS:
+        return None
+    ring = [(minlat, minlon), (minlat, maxlon), (maxlat, maxlon), (maxlat, minlon)]
+    return list(h3.h3shape_to_cells(h3.LatLngPoly(ring), res))
 
 
 def _cell_wkt(cell: str) -> str:
@@ -157,14 +167,7 @@ def _region_rows(
         },
     )
     geoms = {region_id: (code, wkt) for region_id, code, wkt in cursor.fetchall()}
-    unit = region_unit(layer_id)
-    restricted = replace(
-        unit,
-        join=unit.join + " AND mr.region_id = ANY(%(tile_region_ids)s)",
-        params=(*unit.params, ("tile_region_ids", list(geoms))),
-    )
-    # Rollup reads ignore the join, so regions outside the tile are dropped here as well.
-    rows = [row for row in unit_counts(cursor, query, restricted) if row["unit"] in geoms]
+    rows = unit_counts(cursor, query, region_unit(layer_id).restricted_to(list(geoms)))
     return rows, geoms
 
 

@@ -132,7 +132,15 @@ def _write(
             ids += stored
             if progress is not None:
                 progress("write", len(chunk), len(frame))
+    _analyze()
     return ids
+
+
+def _analyze() -> None:
+    # After a bulk write the planner's statistics are stale: a filtered query went from 9 s to
+    # 80 ms once they were refreshed.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE mentions_mention, mentions_mentionbrand, mentions_mentionregion")
 
 
 def _write_on_own_connection(chunk: pd.DataFrame, status: str, version: str) -> list[uuid.UUID]:
