@@ -11,6 +11,7 @@ voxpop is starting:
   API          $base/api/v1/
   API docs     $base/api/v1/docs/
   admin        $base/admin/   (create a login with: .venv/bin/python manage.py createsuperuser)
+  dashboard    $base/dashboard/   (staff login)
   health       $base/health/
 
 MSG

@@ -11,7 +11,8 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 system_packages() {
     local missing=()
-    for pkg in postgresql-15-postgis-3 gdal-bin libgdal-dev; do
+    # chromium: Debian's build, driven by Playwright in the dashboard's end-to-end tests.
+    for pkg in postgresql-15-postgis-3 gdal-bin libgdal-dev chromium; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
             || missing+=("$pkg")
     done
@@ -22,12 +23,19 @@ system_packages() {
 }
 
 frontend_packages() {
-    if [ ! -f var/vendor/ol/ol.js ] || [ frontend/package-lock.json -nt var/vendor/ol/ol.js ]; then
+    # OpenLayers for the admin's map widgets, MapLibre GL JS (ES modules) for the dashboard.
+    local newest=var/vendor/maplibre/maplibre-gl.mjs
+    if [ ! -f var/vendor/ol/ol.js ] || [ ! -f "$newest" ] \
+        || [ frontend/package-lock.json -nt var/vendor/ol/ol.js ] \
+        || [ frontend/package-lock.json -nt "$newest" ]; then
         command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 (apt-get install nodejs npm)." >&2; exit 1; }
         say "installing front-end packages from npm"
         (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
-        mkdir -p var/vendor/ol
+        mkdir -p var/vendor/ol var/vendor/maplibre
         cp frontend/node_modules/ol/dist/ol.js frontend/node_modules/ol/ol.css var/vendor/ol/
+        local dist=frontend/node_modules/maplibre-gl/dist
+        cp "$dist/maplibre-gl.mjs" "$dist/maplibre-gl-worker.mjs" "$dist/maplibre-gl.css" \
+            frontend/node_modules/maplibre-gl/LICENSE.txt var/vendor/maplibre/
     fi
 }
 

@@ -50,7 +50,7 @@ def _generate(patterns: bool) -> GenerationSummary:
 
 
 def _cold_cells(read_client: APIClient, brand: str) -> list[dict]:
-    response = read_client.get("/api/v1/insights/hotspots/", {"brand": brand, "res": 5})
+    response = read_client.get("/api/v1/insights/hotspots/", {"brand": brand, "res": "5"})
     assert response.status_code == 200, response.content
     body = response.json()
     return [c for c in body["brands"][brand] if c["sentiment"]["class"] != "not_significant"]
