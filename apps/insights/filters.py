@@ -9,6 +9,8 @@ import numpy as np
 import orjson
 import shapely
 from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.brands.models import Brand
@@ -55,6 +57,7 @@ def entitled_brands(user: Any, auth: Any) -> dict[str, Brand]:
     return {brand.slug: brand for brand in Brand.objects.all()}
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class CommaListField(serializers.Field):
     """`a,b` or a repeated parameter, as a list of stripped values."""
 

@@ -69,7 +69,7 @@ class MentionListView(InsightView):
 class MentionDetailView(InsightView):
     """One mention, if it is about a brand this key may read; 404 otherwise."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="insights_mention_detail")
     def get(self, request: Request, mention_id: uuid.UUID) -> Response:
         brands = entitled_brands(request.user, request.auth)
         scope = brand_scope([brand.pk for brand in brands.values()], brands)
