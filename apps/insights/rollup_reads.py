@@ -18,24 +18,29 @@ from apps.insights.sql import area_params, fetch_dicts, has_area
 if TYPE_CHECKING:
     from apps.insights.aggregates import UnitSpec
 
+# Sums and distinct authors are aggregated apart and joined unit by unit (a few hundred rows
+# each), so that no plan can repeat the author count once per day row.
 ROLLUP_SQL = """
 WITH f AS (
     SELECT {unit} AS unit, brand_id, mentions, positive, neutral, negative, authors, author_keys
     FROM insights_unitdayrollup
     WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) {days} {area}
 ),
-people AS (
+sums AS MATERIALIZED (
+    SELECT unit, brand_id,
+           coalesce(sum(mentions) FILTER (WHERE authors >= %(k)s), 0) AS mentions,
+           coalesce(sum(positive) FILTER (WHERE authors >= %(k)s), 0) AS positive,
+           coalesce(sum(neutral) FILTER (WHERE authors >= %(k)s), 0) AS neutral,
+           coalesce(sum(negative) FILTER (WHERE authors >= %(k)s), 0) AS negative
+    FROM f GROUP BY unit, brand_id
+),
+people AS MATERIALIZED (
     SELECT unit, brand_id, count(DISTINCT key) AS authors
     FROM f, unnest(f.author_keys) AS key WHERE f.authors >= %(k)s GROUP BY unit, brand_id
 )
-SELECT f.unit, f.brand_id,
-       coalesce(sum(f.mentions) FILTER (WHERE f.authors >= %(k)s), 0) AS mentions,
-       coalesce(max(p.authors), 0) AS authors,
-       coalesce(sum(f.positive) FILTER (WHERE f.authors >= %(k)s), 0) AS positive,
-       coalesce(sum(f.neutral) FILTER (WHERE f.authors >= %(k)s), 0) AS neutral,
-       coalesce(sum(f.negative) FILTER (WHERE f.authors >= %(k)s), 0) AS negative
-FROM f LEFT JOIN people p ON p.unit = f.unit AND p.brand_id = f.brand_id
-GROUP BY f.unit, f.brand_id
+SELECT s.unit, s.brand_id, s.mentions, coalesce(p.authors, 0) AS authors, s.positive,
+       s.neutral, s.negative
+FROM sums s LEFT JOIN people p ON p.unit = s.unit AND p.brand_id = s.brand_id
 """
 
 UNPLACED_SQL = """
