@@ -111,13 +111,13 @@ def k_threshold() -> int:
 
 
 AGGREGATE_SQL = """
-WITH f AS (
+WITH f AS MATERIALIZED (
     SELECT {unit} AS unit, mb.brand_id, date_trunc('day', m.created_at AT TIME ZONE 'UTC') AS day,
            m.author_hash, m.opinion_label
     FROM {source} {join}
     WHERE {where} AND {placed}
 ),
-kept AS (
+kept AS MATERIALIZED (
     SELECT unit, brand_id, day FROM f
     GROUP BY unit, brand_id, day HAVING count(DISTINCT author_hash) >= %(k)s
 )

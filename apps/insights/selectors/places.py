@@ -17,7 +17,7 @@ def place_unit(radius_m: float) -> UnitSpec:
     return UnitSpec(
         expression="p.id",
         join=(
-            "JOIN brands_place p ON p.brand_id = mb.brand_id "
+            "JOIN brands_place p ON p.brand_id = mb.brand_id AND p.brand_id = ANY(%(brand_ids)s) "
             "AND m.location && ST_Expand(p.point, %(place_radius_deg)s) "
             "AND ST_DWithin(m.location::geography, p.point::geography, %(place_radius_m)s) "
             "AND m.precision_m <= %(place_radius_m)s"
