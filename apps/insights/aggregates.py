@@ -168,16 +168,20 @@ def unit_counts(
     return fetch_dicts(cursor, sql, params)
 
 
+def unplaced_sql(query: InsightFilter, unit: UnitSpec) -> tuple[str, dict[str, Any]]:
+    where, params = where_clause(query)
+    sql = UNPLACED_SQL.format(
+        source=MENTIONS_FROM, join=unit.join, where=where, placed=unit.placed_condition
+    )
+    return sql, params | dict(unit.params)
+
+
 def unplaced_count(cursor: CursorWrapper, query: InsightFilter, unit: UnitSpec) -> int | None:
     """Matching mentions that cannot be placed at this level; None when too few authors."""
     if can_use_rollups(query, unit) and not has_area(query) and rollups_fresh(cursor, query):
         row = rollup_unplaced(cursor, query, unit)
     else:
-        where, params = where_clause(query)
-        sql = UNPLACED_SQL.format(
-            source=MENTIONS_FROM, join=unit.join, where=where, placed=unit.placed_condition
-        )
-        row = fetch_dicts(cursor, sql, params | dict(unit.params))[0]
+        row = fetch_dicts(cursor, *unplaced_sql(query, unit))[0]
     if row["mentions"] and row["authors"] < k_threshold():
         return None
     return int(row["mentions"])

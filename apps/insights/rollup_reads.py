@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 # each), so that no plan can repeat the author count once per day row.
 ROLLUP_SQL = """
 WITH f AS (
-    SELECT {unit} AS unit, brand_id, mentions, positive, neutral, negative, authors, author_keys
+    SELECT {unit} AS unit, brand_id, mentions, positive, neutral, negative, authors,
+           CASE WHEN authors >= %(k)s THEN author_keys END AS author_keys
     FROM insights_unitdayrollup
     WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) {days} {area}
 ),

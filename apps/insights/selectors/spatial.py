@@ -1,5 +1,6 @@
 """Choropleth figures per region of a layer or per H3 cell, and share of voice per region."""
 
+import functools
 from typing import Any
 
 import h3
@@ -96,10 +97,12 @@ def region_figures(
     return _collection(features, unplaced, layer=layer)
 
 
-def cell_polygon(cell: str) -> dict[str, Any]:
+@functools.lru_cache(maxsize=500_000)
+def cell_polygon(cell: str) -> orjson.Fragment:
+    """A cell's GeoJSON polygon, already serialised: it never changes, so each process keeps it."""
     ring = [[round(lon, GEOJSON_DECIMALS), round(lat, GEOJSON_DECIMALS)]
             for lat, lon in h3.cell_to_boundary(cell)]  # fmt: skip
-    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+    return orjson.Fragment(orjson.dumps({"type": "Polygon", "coordinates": [[*ring, ring[0]]]}))
 
 
 def h3_figures(query: InsightFilter, scope: BrandScope, resolution: int) -> dict[str, Any]:
