@@ -108,6 +108,8 @@ def cases(brand: Brand) -> list[dict[str, Any]]:
         {"name": "the same", "url": page_url, "reference": [page_sql, count_sql],
          "against": "raw page + not-placed count SQL", "target": "p95 ≤ 1.5x raw and ≤ 100 ms"},
     ]  # fmt: skip
+    # Choropleths read the brand's competitors too, for the share of voice.
+    rivals = query.with_brands((brand.pk, *brand.competitors.values_list("pk", flat=True)))
     for name, params, unit in (
         ("regions (départements)", {"layer": "fr-departement", "geometry": "false"},
          aggregates.region_unit(departements)),
@@ -117,7 +119,9 @@ def cases(brand: Brand) -> list[dict[str, Any]]:
         path = name.split(" ")[0]
         result.append({
             "name": name, "url": f"/api/v1/insights/{path}/?" + urlencode({**base, **params}),
-            "reference": aggregates.aggregate_sql(query, unit), "against": "raw SQL",
+            "reference": aggregates.aggregate_sql(
+                query if path == "timeseries" else rivals, unit, (brand.pk,)),
+            "against": "raw SQL",
             "target": "p95 ≤ 1.5x raw and ≤ 100 ms",
         })  # fmt: skip
     result += insights_lists.rollup_cases(brand, base, period, departements)

@@ -49,11 +49,11 @@ def rollup_cases(
         {"name": "regions (départements), rollups",
          "url": "/api/v1/insights/regions/?" + urlencode(
              {**base, "layer": "fr-departement", "geometry": "false"}),
-         "reference": _plain(f"region:{departements}", [brand.pk], period),
+         "reference": _plain(f"region:{departements}", rivals, period),
          "against": "plain rollup SELECT", "target": target},
         {"name": "h3 (res 6), rollups", "url": "/api/v1/insights/h3/?" + urlencode(
             {**base, "res": 6}),
-         "reference": _plain("h3:6", [brand.pk], period), "against": "plain rollup SELECT",
+         "reference": _plain("h3:6", rivals, period), "against": "plain rollup SELECT",
          "target": target},
         {"name": "share-of-voice (départements)",
          "url": "/api/v1/insights/share-of-voice/?"

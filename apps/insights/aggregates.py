@@ -123,7 +123,8 @@ kept AS MATERIALIZED (
 )
 SELECT f.unit, f.brand_id,
        count(*) FILTER (WHERE kept.day IS NOT NULL) AS mentions,
-       count(DISTINCT f.author_hash) FILTER (WHERE kept.day IS NOT NULL) AS authors,
+       count(DISTINCT f.author_hash) FILTER (
+           WHERE kept.day IS NOT NULL AND f.brand_id = ANY(%(author_brand_ids)s)) AS authors,
        count(*) FILTER (WHERE kept.day IS NOT NULL AND f.opinion_label = 'positive') AS positive,
        count(*) FILTER (WHERE kept.day IS NOT NULL AND f.opinion_label = 'neutral') AS neutral,
        count(*) FILTER (WHERE kept.day IS NOT NULL AND f.opinion_label = 'negative') AS negative
@@ -149,23 +150,33 @@ def unit_where(query: InsightFilter, unit: UnitSpec) -> tuple[str, dict[str, Any
     return where, params
 
 
-def aggregate_sql(query: InsightFilter, unit: UnitSpec) -> tuple[str, dict[str, Any]]:
+def aggregate_sql(
+    query: InsightFilter, unit: UnitSpec, authors_of: tuple[int, ...] | None = None
+) -> tuple[str, dict[str, Any]]:
     where, params = unit_where(query, unit)
     sql = AGGREGATE_SQL.format(
         unit=unit.expression, source=MENTIONS_FROM, join=unit.join, where=where,
         placed=unit.placed_condition,
     )  # fmt: skip
-    return sql, params | dict(unit.params) | {"k": k_threshold()}
+    brands = list(query.brand_ids if authors_of is None else authors_of)
+    return sql, params | dict(unit.params) | {"k": k_threshold(), "author_brand_ids": brands}
 
 
 def unit_counts(
-    cursor: CursorWrapper, query: InsightFilter, unit: UnitSpec
+    cursor: CursorWrapper,
+    query: InsightFilter,
+    unit: UnitSpec,
+    authors_of: tuple[int, ...] | None = None,
 ) -> list[dict[str, Any]]:
-    """Per (unit, brand): counts from kept atoms; `mentions` is 0 where every atom was dropped."""
+    """Per (unit, brand): counts from kept atoms; `mentions` is 0 where every atom was dropped.
+
+    Distinct authors, the costly part, are counted for the brands in `authors_of` only (all by
+    default): competitors shown only as shares of voice do not need them.
+    """
+    brands = list(query.brand_ids if authors_of is None else authors_of)
     if can_use_rollups(query, unit) and rollups_fresh(cursor, query):
-        return rollup_unit_counts(cursor, query, unit, k_threshold())
-    sql, params = aggregate_sql(query, unit)
-    return fetch_dicts(cursor, sql, params)
+        return rollup_unit_counts(cursor, query, unit, k_threshold(), brands)
+    return fetch_dicts(cursor, *aggregate_sql(query, unit, authors_of))
 
 
 def unplaced_sql(query: InsightFilter, unit: UnitSpec) -> tuple[str, dict[str, Any]]:

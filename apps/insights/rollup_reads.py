@@ -37,7 +37,9 @@ sums AS MATERIALIZED (
 ),
 people AS MATERIALIZED (
     SELECT unit, brand_id, count(DISTINCT key) AS authors
-    FROM f, unnest(f.author_keys) AS key WHERE f.authors >= %(k)s GROUP BY unit, brand_id
+    FROM f, unnest(f.author_keys) AS key
+    WHERE f.authors >= %(k)s AND brand_id = ANY(%(author_brand_ids)s)
+    GROUP BY unit, brand_id
 )
 SELECT s.unit, s.brand_id, s.mentions, coalesce(p.authors, 0) AS authors, s.positive,
        s.neutral, s.negative
@@ -90,7 +92,7 @@ def rollups_fresh(cursor: CursorWrapper, query: InsightFilter) -> bool:
 
 
 def rollup_unit_counts(
-    cursor: CursorWrapper, query: InsightFilter, unit: "UnitSpec", k: int
+    cursor: CursorWrapper, query: InsightFilter, unit: "UnitSpec", k: int, authors_of: list[int]
 ) -> list[dict[str, Any]]:
     days, params = _day_conditions(query)
     area = ""
@@ -103,6 +105,7 @@ def rollup_unit_counts(
     sql = ROLLUP_SQL.format(unit=unit.rollup_unit, days=days, area=area)
     params |= dict(unit.params) | {
         "rollup_level": unit.rollup_level, "brand_ids": list(query.brand_ids), "k": k,
+        "author_brand_ids": authors_of,
     }  # fmt: skip
     return fetch_dicts(cursor, sql, params)
 

@@ -50,7 +50,7 @@ def check_resolution(resolution: int) -> int:
 def _unit_figures(
     cursor: CursorWrapper, query: InsightFilter, scope: BrandScope, unit: UnitSpec
 ) -> tuple[dict[Any, dict[str, Any]], int | None]:
-    rows = unit_counts(cursor, query.with_brands(scope.all_ids), unit)
+    rows = unit_counts(cursor, query.with_brands(scope.all_ids), unit, scope.focus_ids)
     figures = figures_by_unit(rows, scope.slugs, scope.focus_ids, scope.competitors)
     return figures, unplaced_count(cursor, query, unit)
 
@@ -131,7 +131,7 @@ def share_of_voice(query: InsightFilter, scope: BrandScope, layer: str) -> dict[
     layer_id = layer_id_for(layer)
     unit = region_unit(layer_id)
     with insight_cursor() as cursor:
-        rows = unit_counts(cursor, query.with_brands(scope.all_ids), unit)
+        rows = unit_counts(cursor, query.with_brands(scope.all_ids), unit, scope.focus_ids)
         codes = {
             row["id"]: row["code"]
             for row in fetch_dicts(
