@@ -49,13 +49,22 @@ units AS (
              net_sentiment, net_low, net_high)
 )
 SELECT ST_AsMVT(t, %(layer)s, 4096, 'geom') FROM (
-    SELECT ST_AsMVTGeom(ST_Simplify(ST_Transform(ST_GeomFromText(u.geom, 4326), 3857),
-                                    %(tolerance)s), tile.env, 4096, 64, true) AS geom,
+    SELECT ST_AsMVTGeom({geometry}, tile.env, 4096, 64, true) AS geom,
            u.unit, u.suppressed, u.mentions, u.authors, u.positive, u.neutral, u.negative,
            u.net_sentiment, u.net_low, u.net_high
-    FROM units u, tile
+    FROM units u {join}, tile
 ) t WHERE geom IS NOT NULL
 """
+# H3 cells arrive as WKT; regions as their id, their outline read and simplified in place
+# (about a tile pixel), so that no geometry travels to Python and back.
+CELL_GEOMETRY = (
+    "ST_Simplify(ST_Transform(ST_GeomFromText(u.geom, 4326), 3857), %(tolerance)s)",
+    "",
+)
+REGION_GEOMETRY = (
+    "ST_Transform(ST_Simplify(r.geom, %(tolerance_deg)s, true), 3857)",
+    "JOIN regions_region r ON r.id = u.geom::bigint",
+)
 
 
 def tile_bounds_4326(z: int, x: int, y: int) -> tuple[float, float, float, float]:
@@ -109,7 +118,8 @@ def aggregate_tile(
             rows, geoms = _region_rows(cursor, query, layer_id_for(layer), bounds)
         tiles = [
             _brand_layer(cursor, scope.slugs[brand_id],
-                         [r for r in rows if r["brand_id"] == brand_id], geoms, (z, x, y))
+                         [r for r in rows if r["brand_id"] == brand_id], geoms, (z, x, y),
+                         regions=layer != "h3")
             for brand_id in scope.focus_ids
         ]  # fmt: skip
     return b"".join(tiles)
@@ -154,24 +164,18 @@ def _region_rows(
     cursor: Any, query: InsightFilter, layer_id: int, bounds: tuple
 ) -> tuple[list, dict]:
     cursor.execute(
-        "SELECT id, code, ST_AsText(ST_SimplifyPreserveTopology(geom, %(tolerance)s)) "
-        "FROM regions_region WHERE layer_id = %(layer)s "
+        "SELECT id, code FROM regions_region WHERE layer_id = %(layer)s "
         "AND geom && ST_MakeEnvelope(%(a)s, %(b)s, %(c)s, %(d)s, 4326)",
-        {
-            "layer": layer_id,
-            "a": bounds[0],
-            "b": bounds[1],
-            "c": bounds[2],
-            "d": bounds[3],
-            "tolerance": (bounds[2] - bounds[0]) / EXTENT,
-        },
+        {"layer": layer_id, "a": bounds[0], "b": bounds[1], "c": bounds[2], "d": bounds[3]},
     )
-    geoms = {region_id: (code, wkt) for region_id, code, wkt in cursor.fetchall()}
+    geoms = {region_id: (code, str(region_id)) for region_id, code in cursor.fetchall()}
     rows = unit_counts(cursor, query, region_unit(layer_id).restricted_to(list(geoms)))
     return rows, geoms
 
 
-def _brand_layer(cursor: Any, slug: str, rows: list, geoms: dict, zxy: tuple) -> bytes:
+def _brand_layer(
+    cursor: Any, slug: str, rows: list, geoms: dict, zxy: tuple, *, regions: bool
+) -> bytes:
     figures = [(row["unit"], brand_figures(row)) for row in rows]
     columns: dict[str, list[Any]] = {
         "units": [geoms[u][0] for u, _ in figures],
@@ -184,9 +188,10 @@ def _brand_layer(cursor: Any, slug: str, rows: list, geoms: dict, zxy: tuple) ->
     columns["low"] = [(f.get("interval") or [None, None])[0] for _, f in figures]
     columns["high"] = [(f.get("interval") or [None, None])[1] for _, f in figures]
     z, x, y = zxy
-    tolerance = WORLD_M / (EXTENT * 2**z)
+    geometry, join = REGION_GEOMETRY if regions else CELL_GEOMETRY
+    tolerances = {"tolerance": WORLD_M / (EXTENT * 2**z), "tolerance_deg": 360 / (EXTENT * 2**z)}
     cursor.execute(
-        AGGREGATE_TILE_SQL,
-        columns | {"z": z, "x": x, "y": y, "layer": slug, "tolerance": tolerance},
+        AGGREGATE_TILE_SQL.format(geometry=geometry, join=join),
+        columns | tolerances | {"z": z, "x": x, "y": y, "layer": slug},
     )
     return bytes(cursor.fetchone()[0] or b"")
