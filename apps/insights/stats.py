@@ -117,7 +117,10 @@ def getis_ord(values: np.ndarray, neighbours: dict[Any, list[Any]], ids: list[An
     if len(ids) < 3 or np.allclose(values, values[0]):
         return {unit: _classified(0.0, 1.0, False) for unit in ids}
     weights = W(neighbours, id_order=ids, silence_warnings=True)
-    gi = G_Local(values, weights, star=True, permutations=0, transform="B")
+    # G is a ratio to the sum of the values, defined for positive values only; its z-score is
+    # unchanged by a shift, so residuals (negative as often as not) are shifted above zero.
+    shifted = values - values.min() + 1.0
+    gi = G_Local(shifted, weights, star=True, permutations=0, transform="B")
     z = np.nan_to_num(np.asarray(gi.Zs, dtype=float))
     p = 2 * stats.norm.sf(np.abs(z))
     q = stats.false_discovery_control(p, method="bh")

@@ -3,7 +3,7 @@
 import numpy as np
 
 from apps.insights.figures import net_sentiment
-from apps.insights.stats import sentiment_residuals, volume_anomalies
+from apps.insights.stats import getis_ord, sentiment_residuals, volume_anomalies
 
 
 def test_net_sentiment_interval_narrows_with_more_mentions_and_stays_in_bounds() -> None:
@@ -32,3 +32,19 @@ def test_residuals_weigh_a_unit_by_its_size() -> None:
     ]
     residuals = sentiment_residuals(rows)
     assert residuals[3] < residuals[2] < 0 and np.isclose(residuals[0], residuals[1] / 10)
+
+
+def test_gi_star_signs_do_not_depend_on_the_sign_of_the_values() -> None:
+    # A 7 x 7 grid of cells, each the neighbour of the next: a low corner among zeros.
+    ids = list(range(49))
+    neighbours = {
+        i: [j for j in ids if j != i and abs(j // 7 - i // 7) <= 1 and abs(j % 7 - i % 7) <= 1]
+        for i in ids
+    }
+    rng = np.random.default_rng(1)
+    values = rng.normal(0, 0.3, 49)
+    values[[0, 1, 7, 8]] -= 3
+    for shift in (0.0, -10.0, 10.0):
+        result = getis_ord(values + shift, neighbours, ids)
+        assert result[0]["class"] == "cold" and result[0]["z"] < 0
+        assert result[48]["class"] == "not_significant"
