@@ -1,7 +1,6 @@
 """End-to-end pipeline rate (match, locate, score by a real Celery worker) against the
 promoted model's own batch inference rate on the same texts, in one run."""
 
-import datetime as dt
 import os
 import subprocess
 import sys
@@ -10,11 +9,10 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
 
 from apps.mentions.models import Mention, Status
 from apps.mentions.pipeline import pipeline_start
-from apps.mentions.store import MentionRow, mentions_store
+from apps.mentions.store import MentionRow, gps_rows, mentions_store
 from apps.opinion.predictor import promoted_model
 from bench.model import tweet_texts
 from ml.serving import Predictor
@@ -31,27 +29,9 @@ def _process(ids: list[uuid.UUID]) -> None:
 
 
 def _rows(texts: list[str], tag: str = "") -> list[MentionRow]:
-    now = timezone.now()
-    return [
-        MentionRow(
-            id=uuid.uuid4(),
-            partner_id=None,
-            source="post",
-            external_id=f"{PREFIX}{tag}{i}",
-            text=text,
-            lang="en",
-            author_hash="",
-            created_at=now - dt.timedelta(minutes=i),
-            received_at=now,
-            rating=None,
-            place_id=None,
-            lon=2.35 + (i % 90) / 100,
-            lat=48.85 - (i % 70) / 100,
-            precision_m=20.0,
-            provenance="gps",
-        )
-        for i, text in enumerate(texts)
-    ]
+    ids = [f"{PREFIX}{tag}{i}" for i in range(len(texts))]
+    points = [(2.35 + (i % 90) / 100, 48.85 - (i % 70) / 100) for i in range(len(texts))]
+    return gps_rows(ids, texts, "en", points)
 
 
 def _worker() -> subprocess.Popen:

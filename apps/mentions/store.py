@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass, fields
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from apps.mentions.models import Status
 
@@ -27,6 +28,36 @@ class MentionRow:
     lat: float | None
     precision_m: float | None
     provenance: str
+
+
+def gps_rows(
+    external_ids: list[str], texts: list[str], lang: str, points: list[tuple[float, float]]
+) -> list[MentionRow]:
+    """Rows of posts located by GPS to 20 m, one a minute back from now: for benchmarks and
+    tests that feed the pipeline without going through validation."""
+    now = timezone.now()
+    return [
+        MentionRow(
+            id=uuid.uuid4(),
+            partner_id=None,
+            source="post",
+            external_id=external_id,
+            text=text,
+            lang=lang,
+            author_hash="",
+            created_at=now - dt.timedelta(minutes=i),
+            received_at=now,
+            rating=None,
+            place_id=None,
+            lon=lon,
+            lat=lat,
+            precision_m=20.0,
+            provenance="gps",
+        )
+        for i, (external_id, text, (lon, lat)) in enumerate(
+            zip(external_ids, texts, points, strict=True)
+        )
+    ]
 
 
 STAGING_COLUMNS = ", ".join(f.name for f in fields(MentionRow))

@@ -1,9 +1,7 @@
 """The pipeline with real Celery workers in subprocesses, a real Redis and PostGIS."""
 
-import datetime as dt
 import subprocess
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,12 +9,11 @@ from typing import Any
 import orjson
 import pytest
 import redis
-from django.utils import timezone
 
 from apps.mentions import tasks
 from apps.mentions.models import Mention, MentionBrand, MentionRegion, Status
 from apps.mentions.pipeline import pipeline_start
-from apps.mentions.store import MentionRow, mentions_store
+from apps.mentions.store import MentionRow, gps_rows, mentions_store
 from apps.opinion.models import ModelVersion
 from apps.regions.services import rebuild_region_parts
 from backend.celery import app as celery_app
@@ -60,27 +57,9 @@ def test_ingested_mentions_flow_through_the_pipeline(ingest_client: Any, world: 
 
 
 def _rows(n: int) -> list[MentionRow]:
-    now = timezone.now()
-    return [
-        MentionRow(
-            id=uuid.uuid4(),
-            partner_id=None,
-            source="post",
-            external_id=f"k9-{i}",
-            text=f"acme {'super' if i % 2 else 'nul'} numéro {i}",
-            lang="fr",
-            author_hash="",
-            created_at=now - dt.timedelta(minutes=i),
-            received_at=now,
-            rating=None,
-            place_id=None,
-            lon=2.35 + (i % 100) / 1000,
-            lat=48.85,
-            precision_m=20.0,
-            provenance="gps",
-        )
-        for i in range(n)
-    ]
+    texts = [f"acme {'super' if i % 2 else 'nul'} numéro {i}" for i in range(n)]
+    points = [(2.35 + (i % 100) / 1000, 48.85) for i in range(n)]
+    return gps_rows([f"k9-{i}" for i in range(n)], texts, "fr", points)
 
 
 def test_kill_9_mid_batch_loses_and_duplicates_nothing(
