@@ -164,12 +164,24 @@ class TileView(InsightView):
         return HttpResponse(body, content_type="application/vnd.mapbox-vector-tile")
 
 
+# The parameters of each figure `compare` can show, validated as its own endpoint does.
+FIGURE_PARAMS: dict[str, type] = {
+    "regions": p.RegionParams,
+    "h3": p.H3Params,
+    "timeseries": p.TimeseriesParams,
+    "share-of-voice": p.LayerParams,
+    "places": p.PlaceParams,
+    "hotspots": p.HotspotParams,
+}
+
+
 class CompareView(InsightView):
     """Two periods or two brands side by side on one figure (regions, h3, timeseries, …)."""
 
     @_schema("compare", p.CompareParams)
     def get(self, request: Request) -> Response:
-        options = {**request.query_params.dict(), **_validated(p.CompareParams, request)}
+        options = _validated(p.CompareParams, request)
+        options |= _validated(FIGURE_PARAMS[options["figure"]], request)
         figure = compare.figure_reader(options["figure"], options)
         if options.get("a_brand"):
             brands = entitled_brands(request.user, request.auth)

@@ -14,19 +14,16 @@ Figure = Callable[[InsightFilter, BrandScope], dict[str, Any]]
 
 
 def figure_reader(name: str, options: dict[str, Any]) -> Figure:
+    """The figure's selector; `options` are validated by the figure's own parameters."""
     readers: dict[str, Figure] = {
         "regions": lambda q, s: spatial.region_figures(
-            q, s, options.get("layer", "fr-region"), options.get("zoom"), geometry=False
+            q, s, options["layer"], options["zoom"], geometry=False
         ),
-        "h3": lambda q, s: spatial.h3_figures(q, s, int(options.get("res", 6))),
-        "timeseries": lambda q, s: temporal.timeseries(q, s, options.get("interval", "day")),
-        "share-of-voice": lambda q, s: spatial.share_of_voice(
-            q, s, options.get("layer", "fr-region")
-        ),
-        "places": lambda q, s: places.place_rankings(q, s, float(options.get("radius_m", 500))),
-        "hotspots": lambda q, s: hotspots.hotspots(
-            q, s, int(options["res"]) if options.get("res") else None, options.get("layer")
-        ),
+        "h3": lambda q, s: spatial.h3_figures(q, s, options["res"]),
+        "timeseries": lambda q, s: temporal.timeseries(q, s, options["interval"]),
+        "share-of-voice": lambda q, s: spatial.share_of_voice(q, s, options["layer"]),
+        "places": lambda q, s: places.place_rankings(q, s, options["radius_m"]),
+        "hotspots": lambda q, s: hotspots.hotspots(q, s, options.get("res"), options.get("layer")),
     }
     return readers[name]
 

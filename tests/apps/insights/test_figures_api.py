@@ -145,3 +145,7 @@ def test_compare_two_brands(read_client: APIClient, world: World, seed: Seeder) 
     assert body["b"]["series"]["beta"][0]["mentions"] == 14
     bad = read_client.get("/api/v1/insights/compare/", {"figure": "regions"})
     assert bad.status_code == 400 and "two periods" in bad.json()["detail"]
+    # The figure's own parameters are validated as on its endpoint: a 400, never a 500.
+    params = {"figure": "h3", "res": "abc", "a_brand": "alpha", "b_brand": "beta"}
+    bad_res = read_client.get("/api/v1/insights/compare/", params)
+    assert bad_res.status_code == 400 and "res" in bad_res.json()["detail"]
