@@ -3,6 +3,10 @@
 import numpy as np
 
 EARTH_RADIUS_M = 6_371_008.8
+# Metres in a degree of latitude (and of longitude at the equator), and the fewest metres a
+# degree of longitude spans below 60° of latitude: boxes built with it never fall short there.
+METRES_PER_DEGREE = 111_320.0
+METRES_PER_DEGREE_AT_60 = METRES_PER_DEGREE / 2
 
 
 def haversine_m(lon: np.ndarray, lat: np.ndarray, lon0: float, lat0: float) -> np.ndarray:

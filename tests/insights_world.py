@@ -6,6 +6,7 @@ locate stage, so precision rules are the production ones.
 
 import datetime as dt
 import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -107,3 +108,10 @@ def client_b(world: World) -> APIClient:
     key = api_key_create(world.partner_b, ("read",))
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key.raw_key}")
     return client
+
+
+def tile_of(lon: float, lat: float, z: int) -> str:
+    """`z/x/y` of the web-map tile that holds a point."""
+    x = int((lon + 180) / 360 * 2**z)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * 2**z)
+    return f"{z}/{x}/{y}"

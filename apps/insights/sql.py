@@ -1,5 +1,6 @@
 """The WHERE clause every insights query shares, and running it under a statement timeout."""
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -99,8 +100,6 @@ def _mention_area_conditions(query: InsightFilter) -> list[str]:
 
 
 def _bbox_half_side_m(bbox: tuple[float, float, float, float]) -> float:
-    import math  # noqa: PLC0415
-
     minlon, minlat, maxlon, maxlat = bbox
     mid = math.radians((minlat + maxlat) / 2)
     width = (maxlon - minlon) * 111_320 * math.cos(mid)

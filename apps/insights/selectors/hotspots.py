@@ -9,8 +9,13 @@ from apps.insights.aggregates import h3_unit_for, k_threshold, region_unit, unit
 from apps.insights.figures import brand_figures
 from apps.insights.filters import InsightFilter
 from apps.insights.selectors.scope import BrandScope
-from apps.insights.selectors.spatial import cell_polygon, check_resolution, layer_id_for
-from apps.insights.sql import fetch_dicts, insight_cursor
+from apps.insights.selectors.spatial import (
+    cell_polygon,
+    check_resolution,
+    layer_id_for,
+    region_codes,
+)
+from apps.insights.sql import insight_cursor
 from apps.insights.stats import getis_ord, sentiment_residuals
 
 # Regions that share a boundary (queen contiguity), computed by PostGIS on the subdivided parts.
@@ -33,7 +38,7 @@ def hotspots(
     with insight_cursor() as cursor:
         if layer:
             rows = unit_counts(cursor, query, region_unit(layer_id_for(layer)))
-            codes = _region_codes(cursor, {row["unit"] for row in rows})
+            codes = region_codes(cursor, {row["unit"] for row in rows})
         else:
             unit = h3_unit_for(cursor, query, check_resolution(resolution or 5))
             rows = unit_counts(cursor, query, unit)
@@ -83,12 +88,3 @@ def _region_neighbours(cursor: Any, region_ids: list[int]) -> dict[int, list[int
     for a, b in cursor.fetchall():
         neighbours[a].append(b)
     return neighbours
-
-
-def _region_codes(cursor: Any, region_ids: set[int]) -> dict[int, str]:
-    rows = fetch_dicts(
-        cursor,
-        "SELECT id, code FROM regions_region WHERE id = ANY(%(ids)s)",
-        {"ids": list(region_ids)},
-    )
-    return {row["id"]: row["code"] for row in rows}

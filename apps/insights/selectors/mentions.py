@@ -12,6 +12,7 @@ from apps.insights.aggregates import UnitSpec, k_threshold, unplaced_count
 from apps.insights.filters import InsightFilter
 from apps.insights.selectors.scope import BrandScope
 from apps.insights.sql import fetch_dicts, insight_cursor, where_clause
+from geo.distance import METRES_PER_DEGREE
 
 # Points are snapped to a metre grid: `grid_deg` of latitude, and of longitude scaled by the
 # cosine of the snapped latitude, so that cells are about `grid` metres wide everywhere.
@@ -38,8 +39,6 @@ ORDER BY m.created_at DESC, m.id DESC
 LIMIT %(limit)s
 """
 )
-
-METRES_PER_DEGREE_LAT = 111_320.0
 
 
 def encode_cursor(created_at: dt.datetime, mention_id: uuid.UUID) -> str:
@@ -146,6 +145,6 @@ def mention_detail(mention_id: uuid.UUID, scope: BrandScope) -> dict[str, Any] |
 def _point_params(scope: BrandScope) -> dict[str, Any]:
     return {
         "point_max_m": float(settings.INSIGHTS_POINT_MAX_PRECISION_M),
-        "grid_deg": float(settings.INSIGHTS_POINT_GRID_M) / METRES_PER_DEGREE_LAT,
+        "grid_deg": float(settings.INSIGHTS_POINT_GRID_M) / METRES_PER_DEGREE,
         "visible_ids": list(scope.slugs),
     }

@@ -7,10 +7,7 @@ from apps.insights.figures import brand_figures
 from apps.insights.filters import InsightFilter
 from apps.insights.selectors.scope import BrandScope
 from apps.insights.sql import fetch_dicts, insight_cursor
-
-# A metre radius is at most this many degrees of longitude below 60° of latitude: the bounding
-# box test uses it to reach the spatial index before the exact geodesic distance is checked.
-METRES_PER_DEGREE_AT_60 = 55_660.0
+from geo.distance import METRES_PER_DEGREE_AT_60
 
 
 def place_unit(radius_m: float) -> UnitSpec:
@@ -41,11 +38,10 @@ def place_rankings(query: InsightFilter, scope: BrandScope, radius_m: float) -> 
         )
     counts = {row["unit"]: row for row in around}
     brand_totals = {row["brand_id"]: brand_figures(row) for row in overall}
-    ranked = [_place_entry(place, counts.get(place["id"]), scope) for place in places]
-    for entry in ranked:
-        brand_net = brand_totals.get(_brand_id(entry, scope), {}).get("net_sentiment")
-        if entry.get("net_sentiment") is not None and brand_net is not None:
-            entry["vs_brand"] = round(entry["net_sentiment"] - brand_net, 4)
+    ranked = [
+        _place_entry(place, counts.get(place["id"]), brand_totals.get(place["brand_id"], {}), scope)
+        for place in places
+    ]
     ranked.sort(key=_rank_key)
     return {
         "radius_m": radius_m,
@@ -57,8 +53,14 @@ def place_rankings(query: InsightFilter, scope: BrandScope, radius_m: float) -> 
     }
 
 
-def _place_entry(place: dict[str, Any], row: dict[str, Any] | None, scope: BrandScope) -> dict:
+def _place_entry(
+    place: dict[str, Any], row: dict[str, Any] | None, brand: dict[str, Any], scope: BrandScope
+) -> dict:
+    """A place's figures and, where both exist, its net sentiment minus its brand's."""
     figures = brand_figures(row) if row else {"suppressed": False, "mentions": 0}
+    net, brand_net = figures.get("net_sentiment"), brand.get("net_sentiment")
+    if net is not None and brand_net is not None:
+        figures["vs_brand"] = round(net - brand_net, 4)
     return {
         "external_id": place["external_id"],
         "brand": scope.slugs[place["brand_id"]],
@@ -73,7 +75,3 @@ def _rank_key(entry: dict[str, Any]) -> tuple[int, float]:
     """Best net sentiment first; places without figures (suppressed or silent) last."""
     net = entry.get("net_sentiment")
     return (1, 0.0) if net is None else (0, -net)
-
-
-def _brand_id(entry: dict[str, Any], scope: BrandScope) -> int:
-    return next(pk for pk, slug in scope.slugs.items() if slug == entry["brand"])

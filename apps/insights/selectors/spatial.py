@@ -126,20 +126,22 @@ def h3_figures(query: InsightFilter, scope: BrandScope, resolution: int) -> dict
     return _collection(features, unplaced, resolution=resolution)
 
 
+def region_codes(cursor: CursorWrapper, region_ids: set[int]) -> dict[int, str]:
+    rows = fetch_dicts(
+        cursor,
+        "SELECT id, code FROM regions_region WHERE id = ANY(%(ids)s)",
+        {"ids": list(region_ids)},
+    )
+    return {row["id"]: row["code"] for row in rows}
+
+
 def share_of_voice(query: InsightFilter, scope: BrandScope, layer: str) -> dict[str, Any]:
     """Per region, each focus brand's share among itself and its competitors."""
     layer_id = layer_id_for(layer)
     unit = region_unit(layer_id)
     with insight_cursor() as cursor:
         rows = unit_counts(cursor, query.with_brands(scope.all_ids), unit, scope.focus_ids)
-        codes = {
-            row["id"]: row["code"]
-            for row in fetch_dicts(
-                cursor,
-                "SELECT id, code FROM regions_region WHERE id = ANY(%(ids)s)",
-                {"ids": list({row["unit"] for row in rows})},
-            )
-        }
+        codes = region_codes(cursor, {row["unit"] for row in rows})
     by_region: dict[int, dict[int, int]] = {}
     for row in rows:
         by_region.setdefault(row["unit"], {})[row["brand_id"]] = row["mentions"]

@@ -17,9 +17,9 @@ from apps.insights.filters import InsightFilter
 from apps.insights.selectors.scope import BrandScope
 from apps.insights.selectors.spatial import check_resolution, layer_id_for
 from apps.insights.sql import MENTIONS_FROM, insight_cursor, where_clause
+from geo.distance import METRES_PER_DEGREE, METRES_PER_DEGREE_AT_60
 
 POINTS_MIN_ZOOM = 12
-METRES_PER_DEGREE = 111_320.0
 EXTENT = 4096
 # Web Mercator metres of the world's width.
 WORLD_M = 2 * math.pi * 6_378_137
@@ -127,7 +127,7 @@ def aggregate_tile(
 
 def _h3_rows(cursor: Any, query: InsightFilter, res: int, bounds: tuple) -> tuple[list, dict]:
     # Widen the box by a cell's diameter so every cell touching the tile has all its mentions.
-    margin = 2 * h3.average_hexagon_edge_length(res, unit="m") / 55_660.0
+    margin = 2 * h3.average_hexagon_edge_length(res, unit="m") / METRES_PER_DEGREE_AT_60
     minlon, minlat, maxlon, maxlat = bounds
     box = (max(-180, minlon - margin), max(-90, minlat - margin),
            min(180, maxlon + margin), min(90, maxlat + margin))  # fmt: skip

@@ -1,13 +1,11 @@
 """The mentions list and the vector tiles through HTTP."""
 
-import math
-
 import mapbox_vector_tile
 from django.test import override_settings
 from rest_framework.test import APIClient
 
 from apps.insights.selectors.tiles import POINTS_MIN_ZOOM
-from tests.insights_world import EAST, WEST, Seeder, World
+from tests.insights_world import EAST, WEST, Seeder, World, tile_of
 
 MENTIONS = "/api/v1/insights/mentions/"
 
@@ -48,12 +46,6 @@ def test_texts_can_be_withheld(read_client: APIClient, world: World, seed: Seede
     seed(world.alpha, 1, WEST)
     [feature] = read_client.get(MENTIONS).json()["features"]
     assert feature["properties"]["text"] is None
-
-
-def tile_of(lon: float, lat: float, z: int) -> str:
-    x = int((lon + 180) / 360 * 2**z)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * 2**z)
-    return f"{z}/{x}/{y}"
 
 
 def _tile(client: APIClient, path: str, **params: str) -> dict:

@@ -1,7 +1,6 @@
 """k-anonymity: groups of fewer than k authors are suppressed everywhere, even by difference."""
 
 import datetime as dt
-import math
 
 import mapbox_vector_tile
 import pytest
@@ -10,7 +9,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from apps.brands.models import Place
-from tests.insights_world import DAY, EAST, WEST, Seeder, World
+from tests.insights_world import DAY, EAST, WEST, Seeder, World, tile_of
 
 THIN = 4  # authors of the small group every test tries to recover
 
@@ -23,12 +22,6 @@ def thin_group(world: World, seed: Seeder) -> World:
     seed(world.alpha, THIN, EAST, when=DAY + dt.timedelta(days=1), label="negative")
     Place.objects.create(brand=world.alpha, external_id="p", name="P", point=Point(*EAST))
     return world
-
-
-def _tile_of(lon: float, lat: float, z: int) -> str:
-    x = int((lon + 180) / 360 * 2**z)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * 2**z)
-    return f"{z}/{x}/{y}"
 
 
 def _every_count(body: object) -> list[int]:
@@ -115,7 +108,7 @@ def test_overlapping_areas_do_not_reveal_the_small_group_by_difference(
 
 def test_tiles_suppress_like_the_json(read_client: APIClient, thin_group: World) -> None:
     response = read_client.get(
-        f"/api/v1/tiles/fr-region/{_tile_of(2.0, 47.0, 5)}.mvt", {"from": "2026-11-03T00:00:00Z"}
+        f"/api/v1/tiles/fr-region/{tile_of(2.0, 47.0, 5)}.mvt", {"from": "2026-11-03T00:00:00Z"}
     )
     [feature] = mapbox_vector_tile.decode(response.content)["alpha"]["features"]
     assert feature["properties"]["suppressed"] is True
