@@ -29,6 +29,10 @@ class UnitDayRollup(models.Model):
                 fields=("level", "brand", "day", "unit"), name="rollup_unique_level_brand_day_unit"
             )
         ]
+        # Finds the kept atoms (at least k authors) of a period without reading the others.
+        indexes = [
+            models.Index(fields=("level", "brand", "day", "authors"), name="rollup_kept_atoms_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.level} {self.unit} brand {self.brand_id} {self.day}"

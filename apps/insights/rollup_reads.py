@@ -18,32 +18,38 @@ from apps.insights.sql import area_params, fetch_dicts, has_area
 if TYPE_CHECKING:
     from apps.insights.aggregates import UnitSpec
 
-# Sums and distinct authors are aggregated apart and joined unit by unit (a few hundred rows
-# each), so that no plan can repeat the author count once per day row.
+# The units present are read from the unique index alone (level, brand, day, unit); sums and
+# distinct authors only from the atoms kept (at least k authors), a small part at fine levels,
+# found through the (level, brand, day, authors) index without reading the other rows.
 ROLLUP_SQL = """
-WITH f AS (
-    SELECT {unit} AS unit, brand_id, mentions, positive, neutral, negative, authors,
-           CASE WHEN authors >= %(k)s THEN author_keys END AS author_keys
+WITH units AS (
+    SELECT DISTINCT {unit} AS unit, brand_id
     FROM insights_unitdayrollup
     WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) {days} {area}
 ),
-sums AS MATERIALIZED (
-    SELECT unit, brand_id,
-           coalesce(sum(mentions) FILTER (WHERE authors >= %(k)s), 0) AS mentions,
-           coalesce(sum(positive) FILTER (WHERE authors >= %(k)s), 0) AS positive,
-           coalesce(sum(neutral) FILTER (WHERE authors >= %(k)s), 0) AS neutral,
-           coalesce(sum(negative) FILTER (WHERE authors >= %(k)s), 0) AS negative
-    FROM f GROUP BY unit, brand_id
+kept AS MATERIALIZED (
+    SELECT {unit} AS unit, brand_id, mentions, positive, neutral, negative, author_keys
+    FROM insights_unitdayrollup
+    WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) AND authors >= %(k)s
+      {days} {area}
 ),
-people AS MATERIALIZED (
+sums AS (
+    SELECT unit, brand_id, sum(mentions) AS mentions, sum(positive) AS positive,
+           sum(neutral) AS neutral, sum(negative) AS negative
+    FROM kept GROUP BY unit, brand_id
+),
+people AS (
     SELECT unit, brand_id, count(DISTINCT key) AS authors
-    FROM f, unnest(f.author_keys) AS key
-    WHERE f.authors >= %(k)s AND brand_id = ANY(%(author_brand_ids)s)
+    FROM kept, unnest(kept.author_keys) AS key
+    WHERE brand_id = ANY(%(author_brand_ids)s)
     GROUP BY unit, brand_id
 )
-SELECT s.unit, s.brand_id, s.mentions, coalesce(p.authors, 0) AS authors, s.positive,
-       s.neutral, s.negative
-FROM sums s LEFT JOIN people p ON p.unit = s.unit AND p.brand_id = s.brand_id
+SELECT u.unit, u.brand_id, coalesce(s.mentions, 0) AS mentions, coalesce(p.authors, 0) AS authors,
+       coalesce(s.positive, 0) AS positive, coalesce(s.neutral, 0) AS neutral,
+       coalesce(s.negative, 0) AS negative
+FROM units u
+LEFT JOIN sums s ON s.unit = u.unit AND s.brand_id = u.brand_id
+LEFT JOIN people p ON p.unit = u.unit AND p.brand_id = u.brand_id
 """
 
 UNPLACED_SQL = """
