@@ -82,7 +82,8 @@ def seed(world: World) -> Seeder:
                 text=fields.get("text", f"{brand.name} test {i}"), lang=fields.get("lang", "fr"),
                 author_hash=f"author-{batch}-{i % authors}", created_at=when,
                 location=Point(*where, srid=4326), precision_m=precision_m,
-                location_provenance=fields.get("provenance", "gps"), status=Status.MATCHED,
+                location_provenance=fields.get("provenance", "gps"), brand_ids=[brand.pk],
+                status=Status.MATCHED,
             )
             for i in range(n)
         ]  # fmt: skip

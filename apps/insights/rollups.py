@@ -14,6 +14,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from apps.insights.models import DirtyRollupDay
+from apps.insights.sql import MENTIONS_FROM
 from apps.regions.models import BoundaryLayer
 
 _COUNTS = """
@@ -27,7 +28,7 @@ INSERT_SQL = """
 INSERT INTO insights_unitdayrollup
     (level, unit, brand_id, day, mentions, positive, neutral, negative, authors, author_keys)
 SELECT %(level)s, {unit}, mb.brand_id, %(day)s, {counts}
-FROM mentions_mention m JOIN mentions_mentionbrand mb ON mb.mention_id = m.id {join}
+FROM {mentions} {join}
 WHERE m.status = 'scored' AND m.created_at >= %(start)s AND m.created_at < %(end)s
   AND {condition}
 GROUP BY 2, mb.brand_id
@@ -59,7 +60,9 @@ def rollup_day_recompute(day: dt.date, levels: list[tuple[str, str, str, str]]) 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM insights_unitdayrollup WHERE day = %(day)s", params)
         for level, unit, join, condition in levels:
-            sql = INSERT_SQL.format(unit=unit, counts=_COUNTS, join=join, condition=condition)
+            sql = INSERT_SQL.format(
+                unit=unit, counts=_COUNTS, mentions=MENTIONS_FROM, join=join, condition=condition
+            )
             cursor.execute(sql, params | {"level": level})
 
 

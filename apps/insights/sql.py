@@ -13,16 +13,21 @@ from psycopg import errors as pg_errors
 from apps.common.exceptions import ServiceUnavailable
 from apps.insights.filters import InsightFilter
 
-# The mentions an insight reads: scored ones, joined to the brands they are about, as `m`/`mb`.
-MENTIONS_FROM = "mentions_mention m JOIN mentions_mentionbrand mb ON mb.mention_id = m.id"
+# The mentions an insight reads, one row per brand each is about, as `m` and `mb.brand_id`.
+MENTIONS_FROM = "mentions_mention m CROSS JOIN LATERAL unnest(m.brand_ids) AS mb(brand_id)"
 
 
-def where_clause(query: InsightFilter, spatial: bool = True) -> tuple[str, dict[str, Any]]:
-    """SQL conditions (on `m` and `mb`) and their parameters.
+def where_clause(
+    query: InsightFilter, spatial: bool = True, per_brand: bool = True
+) -> tuple[str, dict[str, Any]]:
+    """SQL conditions (on `m`, and on `mb` unless `per_brand` is False) and their parameters.
 
     `spatial=False` leaves the area filters out, for aggregates that apply them to whole units.
     """
-    conditions = ["mb.brand_id = ANY(%(brand_ids)s)", "m.status = 'scored'"]
+    # `&&` on the array lets its GIN index combine with the time and area indexes.
+    conditions = ["m.brand_ids && %(brand_ids)s::bigint[]", "m.status = 'scored'"]
+    if per_brand:
+        conditions.append("mb.brand_id = ANY(%(brand_ids)s::bigint[])")
     params: dict[str, Any] = {"brand_ids": list(query.brand_ids)}
     simple = {
         "date_from": ("m.created_at >= %(date_from)s", query.date_from),

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from rest_framework.exceptions import ValidationError
 
-from apps.insights.aggregates import UnitSpec, k_threshold, unplaced_count
+from apps.insights.aggregates import k_threshold
 from apps.insights.filters import InsightFilter
 from apps.insights.selectors.scope import BrandScope
 from apps.insights.sql import fetch_dicts, insight_cursor, where_clause
@@ -26,17 +26,37 @@ SELECT m.id, m.created_at, m.source, m.lang, {text} AS text, m.opinion_label,
             / cos(radians(round(ST_Y(m.location) / %(grid_deg)s) * %(grid_deg)s))))
             * (%(grid_deg)s / cos(radians(round(ST_Y(m.location) / %(grid_deg)s) * %(grid_deg)s)))
        END AS lon,
-       ARRAY(SELECT b.brand_id FROM mentions_mentionbrand b
-             WHERE b.mention_id = m.id AND b.brand_id = ANY(%(visible_ids)s)) AS brand_ids
+       ARRAY(SELECT b FROM unnest(m.brand_ids) AS b
+             WHERE b = ANY(%(visible_ids)s::bigint[]) ORDER BY b) AS brand_ids
 """
 MENTIONS_SQL = (
     MENTION_COLUMNS
-    + """
+    + """, NULL AS not_placed, NULL AS not_placed_authors
 FROM mentions_mention m
-WHERE EXISTS (SELECT 1 FROM mentions_mentionbrand mb WHERE mb.mention_id = m.id AND {where})
-  {after}
+WHERE {where} {after}
 ORDER BY m.created_at DESC, m.id DESC
 LIMIT %(limit)s
+"""
+)
+# The first page also counts the matches that cannot be shown as points: both read one set of
+# matches, found once (the counts are computed once, as init plans, not per row).
+FIRST_PAGE_SQL = (
+    """
+WITH matching AS MATERIALIZED (
+    SELECT m.id, m.created_at, m.author_hash,
+           coalesce(m.precision_m <= %(point_max_m)s, false) AS placed
+    FROM mentions_mention m WHERE {where}
+),
+page AS (
+    SELECT id FROM matching ORDER BY created_at DESC, id DESC LIMIT %(limit)s
+)
+"""
+    + MENTION_COLUMNS
+    + """,
+       (SELECT count(*) FROM matching WHERE NOT placed) AS not_placed,
+       (SELECT count(DISTINCT author_hash) FROM matching WHERE NOT placed) AS not_placed_authors
+FROM page JOIN mentions_mention m ON m.id = page.id
+ORDER BY m.created_at DESC, m.id DESC
 """
 )
 
@@ -55,25 +75,21 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
         raise ValidationError({"cursor": "Invalid cursor: use the `next` link as given."}) from exc
 
 
-def point_unit() -> UnitSpec:
-    return UnitSpec(
-        expression="m.id",
-        placed_condition=f"m.precision_m <= {float(settings.INSIGHTS_POINT_MAX_PRECISION_M)}",
-    )
-
-
 def mention_page_sql(
     query: InsightFilter, scope: BrandScope, cursor: str | None, limit: int
 ) -> tuple[str, dict[str, Any]]:
-    """The page's SQL and parameters (one row more than `limit`, to know if a next page exists)."""
-    where, params = where_clause(query)
-    after = ""
+    """The page's SQL and parameters (one row more than `limit`, to know if a next page exists).
+
+    The first page's rows also carry the count of matches not precise enough for a point.
+    """
+    where, params = where_clause(query, per_brand=False)
+    text = "m.text" if settings.INSIGHTS_EXPOSE_TEXT else "NULL"
     if cursor:
         params["after_created"], params["after_id"] = decode_cursor(cursor)
         after = "AND (m.created_at, m.id) < (%(after_created)s, %(after_id)s)"
-    sql = MENTIONS_SQL.format(
-        text="m.text" if settings.INSIGHTS_EXPOSE_TEXT else "NULL", where=where, after=after
-    )
+        sql = MENTIONS_SQL.format(text=text, where=where, after=after)
+    else:
+        sql = FIRST_PAGE_SQL.format(text=text, where=where)
     return sql, params | _point_params(scope) | {"limit": limit + 1}
 
 
@@ -83,14 +99,20 @@ def mention_page(
     sql, params = mention_page_sql(query, scope, cursor, limit)
     with insight_cursor() as db:
         rows = fetch_dicts(db, sql, params)
-        unplaced = None if cursor else unplaced_count(db, query, point_unit())
     return {
         "type": "FeatureCollection",
         "next_cursor": _next_cursor(rows, limit),
         "min_authors": k_threshold(),
-        "not_placed": unplaced,
+        "not_placed": None if cursor else _not_placed(rows),
         "features": mention_features(rows[:limit], scope),
     }
+
+
+def _not_placed(rows: list[dict[str, Any]]) -> int | None:
+    """Matches that cannot be shown as points; None (suppressed) when from too few authors."""
+    if not rows or not rows[0]["not_placed"]:
+        return 0
+    return None if rows[0]["not_placed_authors"] < k_threshold() else rows[0]["not_placed"]
 
 
 def _next_cursor(rows: list[dict[str, Any]], limit: int) -> str | None:
@@ -132,9 +154,8 @@ def _feature(row: dict[str, Any], scope: BrandScope) -> dict[str, Any]:
 def mention_detail(mention_id: uuid.UUID, scope: BrandScope) -> dict[str, Any] | None:
     """One mention about a brand the caller may read; None otherwise (answered as 404)."""
     sql = MENTION_COLUMNS.format(text="m.text" if settings.INSIGHTS_EXPOSE_TEXT else "NULL") + (
-        "FROM mentions_mention m WHERE m.id = %(id)s AND m.status = 'scored' AND EXISTS ("
-        "SELECT 1 FROM mentions_mentionbrand mb WHERE mb.mention_id = m.id "
-        "AND mb.brand_id = ANY(%(visible_ids)s))"
+        "FROM mentions_mention m WHERE m.id = %(id)s AND m.status = 'scored' "
+        "AND m.brand_ids && %(visible_ids)s::bigint[]"
     )
     params = _point_params(scope) | {"id": mention_id}
     with insight_cursor() as db:

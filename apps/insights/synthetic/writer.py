@@ -46,13 +46,14 @@ INSERT = f"""
 WITH inserted AS (
     INSERT INTO mentions_mention (
         id, partner_id, source, external_id, text, lang, author_hash, created_at, received_at,
-        rating, place_id, location, precision_m, location_provenance,
+        rating, place_id, location, precision_m, location_provenance, brand_ids,
         opinion_label, opinion_score, opinion_confidence, model_version,
         {H3_COLUMNS}, status, status_changed_at, attempts, last_error
     )
     SELECT gen_random_uuid(), NULL, g.source, g.external_id, g.text, coalesce(g.lang, ''),
            coalesce(g.author_hash, ''), g.created_at, now(), NULL, g.place_id,
            ST_SetSRID(ST_MakePoint(g.lon, g.lat), 4326), g.precision_m, g.provenance,
+           ARRAY[g.brand_id],
            coalesce(g.opinion_label, ''), g.opinion_score, g.opinion_confidence,
            %(version)s, {H3_VALUES}, %(status)s, now(), 0, ''
     FROM {STAGING} g

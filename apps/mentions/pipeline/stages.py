@@ -28,18 +28,20 @@ def mentions_match(ids: list[uuid.UUID]) -> list[uuid.UUID]:
     for mention, lang in zip(unknown, detect_languages([m.text for m in unknown]), strict=True):
         mention.lang = lang
     matcher = current_brand_matcher()
-    links = [
-        MentionBrand(mention_id=m.id, brand_id=brand_id, spans=spans)
-        for m in mentions
-        for brand_id, spans in matcher.match(m.text).items()
-    ]
+    links = []
     now = timezone.now()
     for mention in mentions:
+        matches = matcher.match(mention.text)
+        links += [
+            MentionBrand(mention_id=mention.id, brand_id=brand_id, spans=spans)
+            for brand_id, spans in matches.items()
+        ]
+        mention.brand_ids = sorted(matches)
         mention.status, mention.status_changed_at = Status.MATCHED, now
     with transaction.atomic():
         MentionBrand.objects.filter(mention_id__in=[m.id for m in mentions]).delete()
         MentionBrand.objects.bulk_create(links)
-        Mention.objects.bulk_update(mentions, ["lang", "status", "status_changed_at"])
+        Mention.objects.bulk_update(mentions, ["lang", "brand_ids", "status", "status_changed_at"])
     return [m.id for m in mentions]
 
 

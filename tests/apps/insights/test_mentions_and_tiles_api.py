@@ -5,6 +5,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from apps.insights.selectors.tiles import POINTS_MIN_ZOOM
+from apps.mentions.models import Mention
 from tests.insights_world import EAST, WEST, Seeder, World, tile_of
 
 MENTIONS = "/api/v1/insights/mentions/"
@@ -39,6 +40,19 @@ def test_only_precise_mentions_are_points_snapped_to_the_grid(
     properties = points[0]["properties"]
     assert properties["brands"] == ["alpha"] and properties["model_version"] == "test-model"
     assert not {"author_hash", "author_id", "author"} & set(properties)
+
+
+def test_mentions_without_a_location_count_as_not_placed(
+    read_client: APIClient, world: World, seed: Seeder
+) -> None:
+    seed(world.alpha, 12, WEST, precision_m=15)
+    unlocated = seed(world.alpha, 11, WEST, precision_m=15)
+    Mention.objects.filter(id__in=[m.id for m in unlocated]).update(
+        location=None, precision_m=None, location_provenance="none"
+    )
+    body = read_client.get(MENTIONS, {"limit": 100}).json()
+    assert len(body["features"]) == 23 and body["not_placed"] == 11
+    assert sum(1 for f in body["features"] if f["geometry"] is None) == 11
 
 
 @override_settings(INSIGHTS_EXPOSE_TEXT=False)

@@ -43,6 +43,8 @@ def test_match_detects_language_and_brands_with_spans() -> None:
     matches = {m.brand.slug: m.spans for m in MentionBrand.objects.select_related("brand")}
     assert [text[s:e] for s, e in matches["intermarche"]] == ["INTERMARCHE", "#intermarche"]
     assert [text[s:e] for s, e in matches["free"]] == ["Free Mobile"]
+    # The ids kept on the mention for the insights' indexes are the brands matched.
+    assert mention.brand_ids == sorted(MentionBrand.objects.values_list("brand_id", flat=True))
 
 
 def test_match_is_idempotent_and_skips_other_statuses() -> None:
