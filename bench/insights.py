@@ -123,25 +123,25 @@ def cases(brand: Brand) -> list[dict[str, Any]]:
             "target": "p95 ≤ 1.5x raw and ≤ 100 ms",
         })  # fmt: skip
     result += insights_lists.rollup_cases(brand, base, period, departements)
-    result += tile_cases(brand, query)
+    result += tile_cases(brand, query, urlencode(base))
     return result
 
 
-def tile_cases(brand: Brand, query: filters.InsightFilter) -> list[dict[str, Any]]:
+def tile_cases(brand: Brand, query: filters.InsightFilter, qs: str) -> list[dict[str, Any]]:
+    """Tiles of the same brand and period as a dashboard asks for, `qs` their query string."""
     where, params = aggregates.where_clause(query)
     z12 = "12/2074/1409"  # central Paris
     points_sql = tiles.POINTS_SQL.format(source=aggregates.MENTIONS_FROM, where=where)
     z, x, y = (int(part) for part in z12.split("/"))
     points_params = params | {"z": z, "x": x, "y": y, "grid_m": 100.0, "point_max_m": 100.0}
-    slug = brand.slug
     return [
-        {"name": "tile points z12", "url": f"/api/v1/tiles/points/{z12}.mvt?brand={slug}",
+        {"name": "tile points z12", "url": f"/api/v1/tiles/points/{z12}.mvt?{qs}",
          "reference": (points_sql, points_params), "against": "raw ST_AsMVT",
          "target": "p95 ≤ raw + 5 ms"},
         {"name": "tile fr-departement z6",
-         "url": f"/api/v1/tiles/fr-departement/6/32/22.mvt?brand={slug}",
+         "url": f"/api/v1/tiles/fr-departement/6/32/22.mvt?{qs}",
          "reference": None, "against": "", "target": "p95 ≤ 100 ms"},
-        {"name": "tile h3 z8", "url": f"/api/v1/tiles/h3/8/129/88.mvt?brand={slug}",
+        {"name": "tile h3 z8", "url": f"/api/v1/tiles/h3/8/129/88.mvt?{qs}",
          "reference": None, "against": "", "target": "p95 ≤ 100 ms"},
     ]  # fmt: skip
 

@@ -9,6 +9,7 @@ import numpy as np
 import orjson
 import shapely
 from django.conf import settings
+from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -49,11 +50,8 @@ def entitled_brands(user: Any, auth: Any) -> dict[str, Brand]:
     from apps.partners.models import Partner  # noqa: PLC0415 - avoids an app-loading cycle
 
     if isinstance(user, Partner):
-        own = list(user.brands.all())
-        competitors = Brand.objects.filter(competitor_of__in=own)
-        brands = {brand.slug: brand for brand in own}
-        brands.update({brand.slug: brand for brand in competitors})
-        return brands
+        own_or_rival = Q(partners=user) | Q(competitor_of__partners=user)
+        return {brand.slug: brand for brand in Brand.objects.filter(own_or_rival).distinct()}
     return {brand.slug: brand for brand in Brand.objects.all()}
 
 

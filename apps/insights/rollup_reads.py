@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 # The units present are read from the unique index alone (level, brand, day, unit); sums and
 # distinct authors only from the atoms kept (at least k authors), a small part at fine levels,
-# found through the (level, brand, day, authors) index without reading the other rows.
+# found through the (level, brand, day, authors) index without reading the other rows. Sums and
+# authors are materialised so that no plan can repeat the author count once per unit.
 ROLLUP_SQL = """
 WITH units AS (
     SELECT DISTINCT {unit} AS unit, brand_id
@@ -33,12 +34,12 @@ kept AS MATERIALIZED (
     WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) AND authors >= %(k)s
       {days} {area}
 ),
-sums AS (
+sums AS MATERIALIZED (
     SELECT unit, brand_id, sum(mentions) AS mentions, sum(positive) AS positive,
            sum(neutral) AS neutral, sum(negative) AS negative
     FROM kept GROUP BY unit, brand_id
 ),
-people AS (
+people AS MATERIALIZED (
     SELECT unit, brand_id, count(DISTINCT key) AS authors
     FROM kept, unnest(kept.author_keys) AS key
     WHERE brand_id = ANY(%(author_brand_ids)s)
@@ -50,6 +51,9 @@ SELECT u.unit, u.brand_id, coalesce(s.mentions, 0) AS mentions, coalesce(p.autho
 FROM units u
 LEFT JOIN sums s ON s.unit = u.unit AND s.brand_id = u.brand_id
 LEFT JOIN people p ON p.unit = u.unit AND p.brand_id = u.brand_id
+-- Units where a focus brand appears. The rollup's statistics give a hash semi-join here (the
+-- raw path, whose estimates are poor, uses a window instead).
+WHERE u.unit IN (SELECT unit FROM units WHERE brand_id = ANY(%(author_brand_ids)s))
 """
 
 UNPLACED_SQL = """

@@ -118,9 +118,11 @@ def insight_cursor() -> Iterator[CursorWrapper]:
     timeout_ms = int(settings.INSIGHTS_STATEMENT_TIMEOUT_MS)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL statement_timeout = {timeout_ms}")
-            # Compiling a plan costs more than these short queries gain from it.
-            cursor.execute("SET LOCAL jit = off")
+            # jit off: compiling a plan costs more than these short queries gain from it.
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, true), set_config('jit', 'off', true)",
+                [str(timeout_ms)],
+            )
             yield cursor
     except OperationalError as exc:
         if isinstance(exc.__cause__, pg_errors.QueryCanceled):

@@ -151,15 +151,19 @@ def _feature(row: dict[str, Any], scope: BrandScope) -> dict[str, Any]:
     }
 
 
-def mention_detail(mention_id: uuid.UUID, scope: BrandScope) -> dict[str, Any] | None:
-    """One mention about a brand the caller may read; None otherwise (answered as 404)."""
+def mentions_by_id_sql(ids: list[uuid.UUID], scope: BrandScope) -> tuple[str, dict[str, Any]]:
+    """The rows of these mentions that are scored and about a brand the caller may read."""
     sql = MENTION_COLUMNS.format(text="m.text" if settings.INSIGHTS_EXPOSE_TEXT else "NULL") + (
-        "FROM mentions_mention m WHERE m.id = %(id)s AND m.status = 'scored' "
+        "FROM mentions_mention m WHERE m.id = ANY(%(ids)s) AND m.status = 'scored' "
         "AND m.brand_ids && %(visible_ids)s::bigint[]"
     )
-    params = _point_params(scope) | {"id": mention_id}
+    return sql, _point_params(scope) | {"ids": ids}
+
+
+def mention_detail(mention_id: uuid.UUID, scope: BrandScope) -> dict[str, Any] | None:
+    """One mention about a brand the caller may read; None otherwise (answered as 404)."""
     with insight_cursor() as db:
-        rows = fetch_dicts(db, sql, params)
+        rows = fetch_dicts(db, *mentions_by_id_sql([mention_id], scope))
     return _feature(rows[0], scope) if rows else None
 
 

@@ -77,7 +77,10 @@ def test_h3_cells_carry_figures_and_polygons(
 def test_share_of_voice_per_region(read_client: APIClient, world: World, seed: Seeder) -> None:
     seed(world.alpha, 10, WEST)
     seed(world.beta, 30, WEST)
-    body = read_client.get("/api/v1/insights/share-of-voice/", {"layer": "fr-region"}).json()
+    seed(world.beta, 12, EAST)  # a region alpha is absent from: not listed for alpha
+    body = read_client.get(
+        "/api/v1/insights/share-of-voice/", {"layer": "fr-region", "brand": "alpha"}
+    ).json()
     [west] = body["regions"]
     shares = west["brands"]["alpha"]["shares"]
     assert shares["alpha"]["share"] == 0.25 and shares["beta"]["share"] == 0.75

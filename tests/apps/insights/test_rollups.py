@@ -21,6 +21,7 @@ QUERIES = [
     ("regions/", {"layer": "fr-commune", "geometry": "false", "from": "2026-11-03T00:00:00Z"}),
     ("regions/", {"layer": "fr-region", "geometry": "false", "bbox": "0.5,46.5,1.5,47.5"}),
     ("h3/", {"res": 5}),
+    ("h3/", {"res": 5, "brand": "alpha"}),  # not the cell where only its competitor is
     ("h3/", {"res": 7, "near": "47.0,1.0,3000"}),
     ("timeseries/", {"interval": "day"}),
     ("timeseries/", {"interval": "week", "to": "2026-11-06T00:00:00Z"}),
@@ -36,6 +37,7 @@ def varied(world: World, seed: Seeder) -> World:
         seed(world.alpha, 10 + day, WEST, when=when, label=("positive", "negative")[day % 2])
         seed(world.alpha, 9 + day, EAST, when=when, label="neutral", authors=8 + day)
         seed(world.beta, 12, WEST, when=when)
+        seed(world.beta, 12, (WEST[0] + 0.3, WEST[1] + 0.3), when=when)
         seed(world.alpha, 11, WEST, when=when, precision_m=20_000, provenance="profile")
     return world
 
