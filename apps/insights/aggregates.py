@@ -116,14 +116,15 @@ def k_threshold() -> int:
     return int(settings.INSIGHTS_MIN_AUTHORS)
 
 
-# The (unit, brand) rows of units where one of the focus brands (`author_brand_ids`) appears; a
-# window rather than `unit IN (…)`: the estimates of this raw path are poor, and a semi-join
-# planned for one row turned into a loop over every pair (430 ms on 4,000 rows).
+# The focus brands' (`author_brand_ids`) rows, and their competitors' with kept atoms in the same
+# units; a window rather than `unit IN (…)`: the estimates of this raw path are poor, and a
+# semi-join planned for one row turned into a loop over every pair (430 ms on 4,000 rows).
 ONLY_UNITS_ABOUT_FOCUS = """
 SELECT unit, brand_id, mentions, authors, positive, neutral, negative FROM (
-    SELECT *, bool_or(brand_id = ANY(%(author_brand_ids)s)) OVER (PARTITION BY unit) AS about
+    SELECT *, brand_id = ANY(%(author_brand_ids)s) AS focus,
+           bool_or(brand_id = ANY(%(author_brand_ids)s)) OVER (PARTITION BY unit) AS about
     FROM {rows}
-) rows_about_focus WHERE about
+) rows_about_focus WHERE focus OR (about AND mentions > 0)
 """
 
 
@@ -193,7 +194,8 @@ def unit_counts(
 
     `authors_of` (all by default) are the brands the figures are about: only units where one of
     them appears are returned, and distinct authors, the costly part, are counted for them only.
-    Competitors, shown only as shares of voice, are read in those units.
+    Other brands (competitors, shown only as shares of voice) come in those units only where
+    they have kept atoms.
     """
     brands = list(query.brand_ids if authors_of is None else authors_of)
     if can_use_rollups(query, unit) and rollups_fresh(cursor, query):

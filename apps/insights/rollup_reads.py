@@ -18,15 +18,16 @@ from apps.insights.sql import area_params, fetch_dicts, has_area
 if TYPE_CHECKING:
     from apps.insights.aggregates import UnitSpec
 
-# The units present are read from the unique index alone (level, brand, day, unit); sums and
-# distinct authors only from the atoms kept (at least k authors), a small part at fine levels,
-# found through the (level, brand, day, authors) index without reading the other rows. Sums and
-# authors are materialised so that no plan can repeat the author count once per unit.
+# The focus brands' units are read from the unique index alone (level, brand, day, unit); sums
+# and distinct authors only from the atoms kept (at least k authors), a small part at fine
+# levels, found through the (level, brand, day, authors) index without reading the other rows.
+# Competitors come from the kept atoms only, in the focus brands' units. The CTEs are
+# materialised so that no plan can repeat the author count once per unit.
 ROLLUP_SQL = """
-WITH units AS (
+WITH units AS MATERIALIZED (
     SELECT DISTINCT {unit} AS unit, brand_id
     FROM insights_unitdayrollup
-    WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) {days} {area}
+    WHERE level = %(rollup_level)s AND brand_id = ANY(%(author_brand_ids)s) {days} {area}
 ),
 kept AS MATERIALIZED (
     SELECT {unit} AS unit, brand_id, mentions, positive, neutral, negative, author_keys
@@ -35,8 +36,8 @@ kept AS MATERIALIZED (
       {days} {area}
 ),
 sums AS MATERIALIZED (
-    SELECT unit, brand_id, sum(mentions) AS mentions, sum(positive) AS positive,
-           sum(neutral) AS neutral, sum(negative) AS negative
+    SELECT unit, brand_id, sum(mentions)::bigint AS mentions, sum(positive)::bigint AS positive,
+           sum(neutral)::bigint AS neutral, sum(negative)::bigint AS negative
     FROM kept GROUP BY unit, brand_id
 ),
 people AS MATERIALIZED (
@@ -51,9 +52,10 @@ SELECT u.unit, u.brand_id, coalesce(s.mentions, 0) AS mentions, coalesce(p.autho
 FROM units u
 LEFT JOIN sums s ON s.unit = u.unit AND s.brand_id = u.brand_id
 LEFT JOIN people p ON p.unit = u.unit AND p.brand_id = u.brand_id
--- Units where a focus brand appears. The rollup's statistics give a hash semi-join here (the
--- raw path, whose estimates are poor, uses a window instead).
-WHERE u.unit IN (SELECT unit FROM units WHERE brand_id = ANY(%(author_brand_ids)s))
+UNION ALL
+SELECT s.unit, s.brand_id, s.mentions, 0, s.positive, s.neutral, s.negative
+FROM sums s
+WHERE NOT s.brand_id = ANY(%(author_brand_ids)s) AND s.unit IN (SELECT unit FROM units)
 """
 
 UNPLACED_SQL = """

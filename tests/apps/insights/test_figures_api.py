@@ -86,6 +86,19 @@ def test_share_of_voice_per_region(read_client: APIClient, world: World, seed: S
     assert shares["alpha"]["share"] == 0.25 and shares["beta"]["share"] == 0.75
 
 
+def test_a_competitor_without_a_kept_atom_is_left_out_of_the_shares(
+    read_client: APIClient, world: World, seed: Seeder
+) -> None:
+    seed(world.alpha, 12, EAST)
+    seed(world.beta, 5, EAST)  # fewer authors than k: not even named
+    body = read_client.get(
+        "/api/v1/insights/share-of-voice/", {"layer": "fr-region", "brand": "alpha"}
+    ).json()
+    [east] = body["regions"]
+    assert east["brands"]["alpha"]["shares"] == {"alpha": {"suppressed": False, "mentions": 12,
+                                                           "share": 1.0}}  # fmt: skip
+
+
 def test_timeseries_fills_the_calendar_and_suppresses_thin_days(
     read_client: APIClient, world: World, seed: Seeder
 ) -> None:
