@@ -155,10 +155,11 @@ class TileView(InsightView):
         from django.http import HttpResponse  # noqa: PLC0415
 
         tiles.check_tile(z, x, y)
-        query, scope = self.filtered(request)
         if layer == "points":
-            body = tiles.points_tile(query, z, x, y)
+            brands = entitled_brands(request.user, request.auth)
+            body = tiles.points_tile(insight_filter_from(request.query_params, brands), z, x, y)
         else:
+            query, scope = self.filtered(request)
             res = _validated(p.TileParams, request).get("res")
             body = tiles.aggregate_tile(query, scope, layer, (z, x, y), res)
         return HttpResponse(body, content_type="application/vnd.mapbox-vector-tile")

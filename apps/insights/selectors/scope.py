@@ -20,14 +20,12 @@ class BrandScope:
 
 
 def brand_scope(focus_ids: Iterable[int], entitled: dict[str, Brand]) -> BrandScope:
+    """`entitled` as `entitled_brands` gives it: each brand with its `rival_ids`."""
     focus = tuple(sorted(focus_ids))
-    entitled_ids = {brand.pk for brand in entitled.values()}
-    links = Brand.competitors.through.objects.filter(from_brand_id__in=focus).values_list(
-        "from_brand_id", "to_brand_id"
-    )
-    competitors: dict[int, set[int]] = {brand_id: set() for brand_id in focus}
-    for brand_id, rival_id in links:
-        if rival_id in entitled_ids:
-            competitors[brand_id].add(rival_id)
+    by_id = {brand.pk: brand for brand in entitled.values()}
+    competitors = {
+        brand_id: {rival for rival in by_id[brand_id].rival_ids if rival in by_id}  # type: ignore[attr-defined]
+        for brand_id in focus
+    }
     slugs = {brand.pk: slug for slug, brand in entitled.items()}
     return BrandScope(focus_ids=focus, slugs=slugs, competitors=competitors)
