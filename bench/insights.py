@@ -94,7 +94,8 @@ def cases(brand: Brand) -> list[dict[str, Any]]:
     iso = {"from": period["date_from"].isoformat(), "to": period["date_to"].isoformat()}
     base = {"brand": brand.slug, **iso}
     query = _query(brand, **period)
-    scope = brand_scope((brand.pk,), {brand.slug: brand})
+    # As the endpoints see it for a key entitled to every brand (the benchmark partner's).
+    scope = brand_scope((brand.pk,), filters.entitled_brands(None, None))
     departements = BoundaryLayer.objects.get(name="fr-departement").pk
     bbox_query = _query(brand, **period, bbox=PARIS_BBOX)
     page_url = "/api/v1/insights/mentions/?" + urlencode(
