@@ -102,7 +102,7 @@ def cases(brand: Brand) -> list[dict[str, Any]]:
         {**base, "bbox": ",".join(map(str, PARIS_BBOX)), "limit": 100}
     )
     # The first page's one statement: the page and the count of matches not shown as points.
-    page_sql = mention_reads.mention_page_sql(bbox_query, scope, None, 100)
+    page_sql = mention_reads.mention_page_sql(bbox_query, scope, None, 100, count=True)
     result: list[dict[str, Any]] = [
         {"name": "mentions (brand, 30 days, Paris bbox, 100)", "url": page_url,
          "reference": page_sql, "against": "raw page SQL", "target": "p95 ≤ 1.5x raw and ≤ 100 ms"},

@@ -51,7 +51,13 @@ def rollup_levels() -> list[tuple[str, str, str, str]]:
         column = f"m.h3_r{int(res)}"
         levels.append((f"h3:{res}", column, "", f"{column} <> ''"))
         levels.append((f"unplaced:h3:{res}", "''", "", f"{column} = ''"))
+    # The mentions list's not-placed count: matches not precise enough to be shown as points.
+    levels.append(("unplaced:point", "''", "", f"NOT ({point_placed_condition()})"))
     return levels
+
+
+def point_placed_condition() -> str:
+    return f"coalesce(m.precision_m <= {float(settings.INSIGHTS_POINT_MAX_PRECISION_M)}, false)"
 
 
 def rollup_day_recompute(day: dt.date, levels: list[tuple[str, str, str, str]]) -> None:

@@ -8,10 +8,12 @@ from typing import Any
 from django.conf import settings
 from rest_framework.exceptions import ValidationError
 
-from apps.insights.aggregates import k_threshold
+from apps.insights.aggregates import UnitSpec, k_threshold, unplaced_count
 from apps.insights.filters import InsightFilter
+from apps.insights.rollup_reads import can_use_rollups, rollups_fresh
+from apps.insights.rollups import point_placed_condition
 from apps.insights.selectors.scope import BrandScope
-from apps.insights.sql import fetch_dicts, insight_cursor, where_clause
+from apps.insights.sql import fetch_dicts, has_area, insight_cursor, where_clause
 from geo.distance import METRES_PER_DEGREE
 
 # Points are snapped to a metre grid: `grid_deg` of latitude, and of longitude scaled by the
@@ -76,34 +78,55 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
 
 
 def mention_page_sql(
-    query: InsightFilter, scope: BrandScope, cursor: str | None, limit: int
+    query: InsightFilter, scope: BrandScope, cursor: str | None, limit: int, count: bool
 ) -> tuple[str, dict[str, Any]]:
     """The page's SQL and parameters (one row more than `limit`, to know if a next page exists).
 
-    The first page's rows also carry the count of matches not precise enough for a point.
+    With `count` (first pages only), the rows also carry the count of matches not precise
+    enough for a point.
     """
     where, params = where_clause(query, per_brand=False)
     text = "m.text" if settings.INSIGHTS_EXPOSE_TEXT else "NULL"
-    if cursor:
-        params["after_created"], params["after_id"] = decode_cursor(cursor)
-        after = "AND (m.created_at, m.id) < (%(after_created)s, %(after_id)s)"
-        sql = MENTIONS_SQL.format(text=text, where=where, after=after)
-    else:
+    if count:
         sql = FIRST_PAGE_SQL.format(text=text, where=where)
+    else:
+        after = ""
+        if cursor:
+            params["after_created"], params["after_id"] = decode_cursor(cursor)
+            after = "AND (m.created_at, m.id) < (%(after_created)s, %(after_id)s)"
+        sql = MENTIONS_SQL.format(text=text, where=where, after=after)
     return sql, params | _point_params(scope) | {"limit": limit + 1}
+
+
+def point_unit() -> UnitSpec:
+    return UnitSpec(
+        expression="m.id", placed_condition=point_placed_condition(), rollup_level="point"
+    )
 
 
 def mention_page(
     query: InsightFilter, scope: BrandScope, cursor: str | None, limit: int
 ) -> dict[str, Any]:
-    sql, params = mention_page_sql(query, scope, cursor, limit)
+    """A page of matches. A first page counts the matches that cannot be points: from the
+    rollups when the filters allow (no area), else in the page's own statement, over the set
+    of matches it reads anyway (an area makes that set small)."""
     with insight_cursor() as db:
-        rows = fetch_dicts(db, sql, params)
+        from_rollups = (
+            cursor is None
+            and not has_area(query)
+            and can_use_rollups(query, point_unit())
+            and rollups_fresh(db, query)
+        )
+        count_in_page = cursor is None and not from_rollups
+        rows = fetch_dicts(db, *mention_page_sql(query, scope, cursor, limit, count_in_page))
+        not_placed = _not_placed(rows) if count_in_page else None
+        if from_rollups:
+            not_placed = unplaced_count(db, query, point_unit())
     return {
         "type": "FeatureCollection",
         "next_cursor": _next_cursor(rows, limit),
         "min_authors": k_threshold(),
-        "not_placed": None if cursor else _not_placed(rows),
+        "not_placed": not_placed,
         "features": mention_features(rows[:limit], scope),
     }
 

@@ -4,6 +4,7 @@ import mapbox_vector_tile
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from apps.insights.rollups import rollup_days_mark_mentions, rollups_refresh_dirty
 from apps.insights.selectors.tiles import POINTS_MIN_ZOOM
 from apps.mentions.models import Mention
 from tests.insights_world import EAST, WEST, Seeder, World, tile_of
@@ -50,6 +51,8 @@ def test_mentions_without_a_location_count_as_not_placed(
     Mention.objects.filter(id__in=[m.id for m in unlocated]).update(
         location=None, precision_m=None, location_provenance="none"
     )
+    rollup_days_mark_mentions([m.id for m in unlocated])  # as a location correction does
+    rollups_refresh_dirty()
     body = read_client.get(MENTIONS, {"limit": 100}).json()
     assert len(body["features"]) == 23 and body["not_placed"] == 11
     assert sum(1 for f in body["features"] if f["geometry"] is None) == 11

@@ -75,6 +75,35 @@ def test_queries_read_the_rollups_unless_a_day_is_pending(
     assert _west_alpha(read_client) == 12 and not DirtyRollupDay.objects.exists()
 
 
+MENTION_PAGES = [{}, {"from": "2026-11-03T00:00:00Z"}, {"bbox": "0.5,46.5,1.5,47.5"},
+                 {"source": "post"}]  # fmt: skip
+
+
+@pytest.mark.parametrize("params", MENTION_PAGES)
+def test_the_mentions_not_placed_count_is_the_same_from_the_rollups(
+    read_client: APIClient, varied: World, params: dict
+) -> None:
+    url = "/api/v1/insights/mentions/"
+    with override_settings(INSIGHTS_USE_ROLLUPS=True):
+        from_rollups = read_client.get(url, params | {"brand": "alpha"}).json()
+    with override_settings(INSIGHTS_USE_ROLLUPS=False):
+        from_mentions = read_client.get(url, params | {"brand": "alpha"}).json()
+    assert from_rollups == from_mentions
+    assert from_rollups["not_placed"]  # the imprecise mentions of the fixture, each day
+
+
+def test_a_first_page_without_an_area_counts_from_the_rollups(
+    read_client: APIClient, world: World, seed: Seeder
+) -> None:
+    seed(world.alpha, 11, WEST, precision_m=20_000, provenance="profile")
+    url = "/api/v1/insights/mentions/"
+    assert read_client.get(url).json()["not_placed"] == 11
+    UnitDayRollup.objects.filter(level="unplaced:point").update(mentions=99)
+    assert read_client.get(url).json()["not_placed"] == 99
+    # With an area, the page's own statement counts them.
+    assert read_client.get(url, {"bbox": "0.5,46.5,1.5,47.5"}).json()["not_placed"] == 11
+
+
 def test_a_label_correction_refreshes_its_day(
     read_client: APIClient, world: World, seed: Seeder
 ) -> None:
