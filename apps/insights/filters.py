@@ -9,6 +9,7 @@ import numpy as np
 import orjson
 import shapely
 from django.conf import settings
+from django.contrib.gis.db.models.functions import Envelope
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Q
 from drf_spectacular.types import OpenApiTypes
@@ -33,6 +34,8 @@ class InsightFilter:
     polygon_wkt: str | None = None
     polygon_radius_m: float | None = None
     region_id: int | None = None
+    # The region's bounding box (minlon, minlat, maxlon, maxlat), to narrow by the area index.
+    region_envelope: tuple[float, float, float, float] | None = None
     sources: tuple[str, ...] = ()
     langs: tuple[str, ...] = ()
     sentiments: tuple[str, ...] = ()
@@ -132,15 +135,21 @@ class InsightFilterSerializer(serializers.Serializer):
     def validate_polygon(self, value: str) -> tuple[str, float]:
         return polygon_from_geojson(value)
 
-    def validate_region(self, value: str) -> int:
+    def validate_region(self, value: str) -> tuple[int, tuple[float, float, float, float]]:
+        """The region's id and bounding box."""
         layer, _, code = value.partition(":")
-        region = Region.objects.filter(layer__name=layer, code=code).values_list("pk", flat=True)
-        if not code or not region:
+        region = (
+            Region.objects.filter(layer__name=layer, code=code)
+            .annotate(envelope=Envelope("geom"))
+            .values_list("pk", "envelope")
+            .first()
+        )
+        if not code or region is None:
             raise serializers.ValidationError(
                 f"Unknown region {value!r}: use layer:code, e.g. fr-region:11 "
                 "(see /api/v1/regions/)."
             )
-        return region[0]
+        return region[0], region[1].extent
 
     def validate_source(self, value: list[str]) -> list[str]:
         return _choices(value, Source.values, "source")
@@ -237,7 +246,8 @@ def insight_filter_from(params: Any, brands: dict[str, Brand]) -> InsightFilter:
         near=data.get("near"),
         polygon_wkt=polygon[0] if polygon else None,
         polygon_radius_m=polygon[1] if polygon else None,
-        region_id=data.get("region"),
+        region_id=data["region"][0] if "region" in data else None,
+        region_envelope=data["region"][1] if "region" in data else None,
         sources=tuple(data.get("source", ())),
         langs=tuple(data.get("lang", ())),
         sentiments=tuple(data.get("sentiment", ())),

@@ -41,11 +41,20 @@ def where_clause(
             "WHERE r.mention_id = m.id AND r.region_id = %(region_id)s)",
             query.region_id,
         ),
+        # Never drops a mention of the region (its point lies in it), but lets the area index
+        # narrow the matches before each one's region is checked.
+        "region_envelope": (
+            "m.location && ST_MakeEnvelope(%(region_envelope_0)s, %(region_envelope_1)s, "
+            "%(region_envelope_2)s, %(region_envelope_3)s, 4326)",
+            query.region_envelope,
+        ),
     }
     for name, (condition, value) in simple.items():
         if value is not None and value != []:
             conditions.append(condition)
             params[name] = value
+    if query.region_envelope:
+        params |= {f"region_envelope_{i}": edge for i, edge in enumerate(query.region_envelope)}
     params |= area_params(query)
     if spatial:
         conditions += _mention_area_conditions(query)
