@@ -29,6 +29,8 @@ INSERT INTO insights_unitdayrollup
     (level, unit, brand_id, day, mentions, positive, neutral, negative, authors, author_keys)
 SELECT %(level)s, {unit}, mb.brand_id, %(day)s, {counts}
 FROM {mentions} {join}
+-- A deleted brand's id can stay in a mention's brand_ids: it has no rollups.
+JOIN brands_brand b ON b.id = mb.brand_id
 WHERE m.status = 'scored' AND m.created_at >= %(start)s AND m.created_at < %(end)s
   AND {condition}
 GROUP BY 2, mb.brand_id

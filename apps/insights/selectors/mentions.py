@@ -108,11 +108,13 @@ def mention_page(
     query: InsightFilter, scope: BrandScope, cursor: str | None, limit: int
 ) -> dict[str, Any]:
     """A page of matches. A first page counts the matches that cannot be points: from the
-    rollups when the filters allow (no area), else in the page's own statement, over the set
-    of matches it reads anyway (an area makes that set small)."""
+    rollups when the filters allow (one brand, no area), else in the page's own statement,
+    over the set of matches it reads anyway (an area makes that set small)."""
     with insight_cursor() as db:
         from_rollups = (
             cursor is None
+            # The rollups count per brand: a mention about two of the brands would count twice.
+            and len(query.brand_ids) == 1
             and not has_area(query)
             and can_use_rollups(query, point_unit())
             and rollups_fresh(db, query)

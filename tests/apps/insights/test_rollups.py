@@ -9,10 +9,14 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from apps.insights.models import DirtyRollupDay, UnitDayRollup
-from apps.insights.rollups import rollups_refresh_all
+from apps.insights.rollups import (
+    rollup_days_mark_mentions,
+    rollups_refresh_all,
+    rollups_refresh_dirty,
+)
 from apps.insights.tasks import refresh_rollups
 from apps.mentions.corrections import mention_correct_label
-from apps.mentions.models import Mention
+from apps.mentions.models import Mention, MentionBrand
 from apps.mentions.services import author_erase
 from tests.insights_world import DAY, EAST, WEST, Seeder, World
 
@@ -96,12 +100,40 @@ def test_a_first_page_without_an_area_counts_from_the_rollups(
     read_client: APIClient, world: World, seed: Seeder
 ) -> None:
     seed(world.alpha, 11, WEST, precision_m=20_000, provenance="profile")
-    url = "/api/v1/insights/mentions/"
-    assert read_client.get(url).json()["not_placed"] == 11
+    url, alpha = "/api/v1/insights/mentions/", {"brand": "alpha"}
+    assert read_client.get(url, alpha).json()["not_placed"] == 11
     UnitDayRollup.objects.filter(level="unplaced:point").update(mentions=99)
-    assert read_client.get(url).json()["not_placed"] == 99
-    # With an area, the page's own statement counts them.
-    assert read_client.get(url, {"bbox": "0.5,46.5,1.5,47.5"}).json()["not_placed"] == 11
+    assert read_client.get(url, alpha).json()["not_placed"] == 99
+    # With an area, or several brands, the page's own statement counts them.
+    area = alpha | {"bbox": "0.5,46.5,1.5,47.5"}
+    assert read_client.get(url, area).json()["not_placed"] == 11
+    assert read_client.get(url, {"brand": "alpha,beta"}).json()["not_placed"] == 11
+
+
+def test_a_mention_about_two_brands_is_not_placed_once(
+    read_client: APIClient, world: World, seed: Seeder
+) -> None:
+    both = seed(world.alpha, 11, WEST, precision_m=20_000, provenance="profile")
+    Mention.objects.filter(id__in=[m.id for m in both]).update(
+        brand_ids=[world.alpha.pk, world.beta.pk]
+    )
+    MentionBrand.objects.bulk_create(MentionBrand(mention=m, brand=world.beta) for m in both)
+    rollup_days_mark_mentions([m.id for m in both])
+    rollups_refresh_dirty()
+    body = read_client.get("/api/v1/insights/mentions/", {"brand": "alpha,beta"}).json()
+    assert body["not_placed"] == 11 and len(body["features"]) == 11
+
+
+def test_a_deleted_brand_leaves_the_rollups_refreshable(
+    read_client: APIClient, world: World, seed: Seeder
+) -> None:
+    seed(world.alpha, 12, WEST)
+    seed(world.beta, 12, WEST)
+    world.beta.delete()  # its id stays in its mentions' brand_ids
+    DirtyRollupDay.objects.create(day=DAY.date(), marked_at=DAY)
+    refresh_rollups()
+    assert not DirtyRollupDay.objects.exists()
+    assert _west_alpha(read_client) == 12
 
 
 def test_a_label_correction_refreshes_its_day(
