@@ -217,9 +217,14 @@ def unplaced_count(cursor: CursorWrapper, query: InsightFilter, unit: UnitSpec) 
         row = rollup_unplaced(cursor, query, unit)
     else:
         row = fetch_dicts(cursor, *unplaced_sql(query, unit))[0]
-    if row["mentions"] and row["authors"] < k_threshold():
+    return visible_count(row["mentions"], row["authors"])
+
+
+def visible_count(mentions: int, authors: int) -> int | None:
+    """A count of mentions, or None (suppressed) when they come from fewer than k authors."""
+    if mentions and authors < k_threshold():
         return None
-    return int(row["mentions"])
+    return int(mentions)
 
 
 def brand_unit() -> UnitSpec:

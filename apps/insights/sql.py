@@ -41,20 +41,17 @@ def where_clause(
             "WHERE r.mention_id = m.id AND r.region_id = %(region_id)s)",
             query.region_id,
         ),
-        # Never drops a mention of the region (its point lies in it), but lets the area index
-        # narrow the matches before each one's region is checked.
-        "region_envelope": (
-            "m.location && ST_MakeEnvelope(%(region_envelope_0)s, %(region_envelope_1)s, "
-            "%(region_envelope_2)s, %(region_envelope_3)s, 4326)",
-            query.region_envelope,
-        ),
     }
     for name, (condition, value) in simple.items():
         if value is not None and value != []:
             conditions.append(condition)
             params[name] = value
     if query.region_envelope:
-        params |= {f"region_envelope_{i}": edge for i, edge in enumerate(query.region_envelope)}
+        # Never drops a mention of the region (its point lies in it), but lets the area index
+        # narrow the matches before each one's region is checked.
+        conditions.append(f"m.location && {REGION_ENVELOPE_SQL}")
+        params |= dict(zip(("region_minlon", "region_minlat", "region_maxlon", "region_maxlat"),
+                           query.region_envelope, strict=True))  # fmt: skip
     params |= area_params(query)
     if spatial:
         conditions += _mention_area_conditions(query)
@@ -82,6 +79,10 @@ def area_params(query: InsightFilter) -> dict[str, Any]:
 BBOX_SQL = "ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, 4326)"
 NEAR_SQL = "ST_MakePoint(%(near_lon)s, %(near_lat)s)::geography"
 POLYGON_SQL = "ST_GeomFromText(%(polygon)s, 4326)"
+REGION_ENVELOPE_SQL = (
+    "ST_MakeEnvelope(%(region_minlon)s, %(region_minlat)s, %(region_maxlon)s, "
+    "%(region_maxlat)s, 4326)"
+)
 
 
 def area_conditions(query: InsightFilter, column: str) -> list[str]:

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.brands.models import Brand
 from apps.common.renderers import GeoJSONRenderer, ORJSONRenderer
 from apps.insights import params as p
 from apps.insights.docs import EXAMPLES
@@ -36,9 +37,13 @@ class InsightView(APIView):
     renderer_classes = (ORJSONRenderer, GeoJSONRenderer)
 
     def filtered(self, request: Request) -> tuple[InsightFilter, BrandScope]:
-        brands = entitled_brands(request.user, request.auth)
-        query = insight_filter_from(request.query_params, brands)
+        query, brands = self.query_and_brands(request)
         return query, brand_scope(query.brand_ids, brands)
+
+    def query_and_brands(self, request: Request) -> tuple[InsightFilter, dict[str, Brand]]:
+        """The filters, and the brands the caller may read (slug → brand)."""
+        brands = entitled_brands(request.user, request.auth)
+        return insight_filter_from(request.query_params, brands), brands
 
 
 def _schema(name: str, params: type | None = None, **kwargs: Any) -> Callable:
@@ -156,8 +161,7 @@ class TileView(InsightView):
 
         tiles.check_tile(z, x, y)
         if layer == "points":
-            brands = entitled_brands(request.user, request.auth)
-            body = tiles.points_tile(insight_filter_from(request.query_params, brands), z, x, y)
+            body = tiles.points_tile(self.query_and_brands(request)[0], z, x, y)
         else:
             query, scope = self.filtered(request)
             res = _validated(p.TileParams, request).get("res")
@@ -185,8 +189,7 @@ class CompareView(InsightView):
         options |= _validated(FIGURE_PARAMS[options["figure"]], request)
         figure = compare.figure_reader(options["figure"], options)
         if options.get("a_brand"):
-            brands = entitled_brands(request.user, request.auth)
-            query = insight_filter_from(request.query_params, brands)
+            query, brands = self.query_and_brands(request)
             pair = (options["a_brand"], options["b_brand"])
             return Response(compare.compare_brands(query, brands, figure, pair))
         query, scope = self.filtered(request)

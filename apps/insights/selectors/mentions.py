@@ -8,9 +8,9 @@ from typing import Any
 from django.conf import settings
 from rest_framework.exceptions import ValidationError
 
-from apps.insights.aggregates import UnitSpec, k_threshold, unplaced_count
+from apps.insights.aggregates import UnitSpec, k_threshold, visible_count
 from apps.insights.filters import InsightFilter
-from apps.insights.rollup_reads import can_use_rollups, rollups_fresh
+from apps.insights.rollup_reads import can_use_rollups, rollup_unplaced, rollups_fresh
 from apps.insights.rollups import point_placed_condition
 from apps.insights.selectors.scope import BrandScope
 from apps.insights.sql import fetch_dicts, has_area, insight_cursor, where_clause
@@ -45,8 +45,7 @@ LIMIT %(limit)s
 FIRST_PAGE_SQL = (
     """
 WITH matching AS MATERIALIZED (
-    SELECT m.id, m.created_at, m.author_hash,
-           coalesce(m.precision_m <= %(point_max_m)s, false) AS placed
+    SELECT m.id, m.created_at, m.author_hash, {placed} AS placed
     FROM mentions_mention m WHERE {where}
 ),
 page AS (
@@ -88,7 +87,8 @@ def mention_page_sql(
     where, params = where_clause(query, per_brand=False)
     text = "m.text" if settings.INSIGHTS_EXPOSE_TEXT else "NULL"
     if count:
-        sql = FIRST_PAGE_SQL.format(text=text, where=where)
+        # The rule the rollups' `unplaced:point` level counts by, so both counts agree.
+        sql = FIRST_PAGE_SQL.format(text=text, where=where, placed=point_placed_condition())
     else:
         after = ""
         if cursor:
@@ -123,7 +123,8 @@ def mention_page(
         rows = fetch_dicts(db, *mention_page_sql(query, scope, cursor, limit, count_in_page))
         not_placed = _not_placed(rows) if count_in_page else None
         if from_rollups:
-            not_placed = unplaced_count(db, query, point_unit())
+            row = rollup_unplaced(db, query, point_unit())
+            not_placed = visible_count(row["mentions"], row["authors"])
     return {
         "type": "FeatureCollection",
         "next_cursor": _next_cursor(rows, limit),
@@ -135,9 +136,9 @@ def mention_page(
 
 def _not_placed(rows: list[dict[str, Any]]) -> int | None:
     """Matches that cannot be shown as points; None (suppressed) when from too few authors."""
-    if not rows or not rows[0]["not_placed"]:
+    if not rows:
         return 0
-    return None if rows[0]["not_placed_authors"] < k_threshold() else rows[0]["not_placed"]
+    return visible_count(rows[0]["not_placed"], rows[0]["not_placed_authors"])
 
 
 def _next_cursor(rows: list[dict[str, Any]], limit: int) -> str | None:
