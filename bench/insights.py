@@ -63,15 +63,12 @@ class HttpTimer:
         return elapsed
 
 
-def sql_timer(*statements: tuple[str, dict[str, Any]]) -> Callable[[], float]:
-    """Runs the statements one after the other, as the endpoint does."""
-
+def sql_timer(sql: str, params: dict[str, Any]) -> Callable[[], float]:
     def run() -> float:
         started = time.perf_counter()
         with connection.cursor() as cursor:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-                cursor.fetchall()
+            cursor.execute(sql, params)
+            cursor.fetchall()
         return time.perf_counter() - started
 
     return run
@@ -108,7 +105,7 @@ def cases(brand: Brand) -> list[dict[str, Any]]:
          "reference": page_sql, "against": "raw page SQL", "target": "p95 ≤ 1.5x raw and ≤ 100 ms"},
     ]  # fmt: skip
     # Choropleths read the brand's competitors too, for the share of voice.
-    rivals = query.with_brands((brand.pk, *brand.competitors.values_list("pk", flat=True)))
+    rivals = query.with_brands(scope.all_ids)
     for name, params, unit in (
         ("regions (départements)", {"layer": "fr-departement", "geometry": "false"},
          aggregates.region_unit(departements)),
@@ -124,12 +121,12 @@ def cases(brand: Brand) -> list[dict[str, Any]]:
             "target": "p95 ≤ 1.5x raw and ≤ 100 ms",
         })  # fmt: skip
     result += insights_lists.rollup_cases(brand, base, period, departements)
-    result += tile_cases(brand, query, urlencode(base))
+    result += tile_cases(query, urlencode(base))
     return result
 
 
-def tile_cases(brand: Brand, query: filters.InsightFilter, qs: str) -> list[dict[str, Any]]:
-    """Tiles of the same brand and period as a dashboard asks for, `qs` their query string."""
+def tile_cases(query: filters.InsightFilter, qs: str) -> list[dict[str, Any]]:
+    """Tiles of the query's brand and period, as a dashboard asks for them (`qs`)."""
     where, params = aggregates.where_clause(query)
     z12 = "12/2074/1409"  # central Paris
     points_sql = tiles.POINTS_SQL.format(source=aggregates.MENTIONS_FROM, where=where)
@@ -153,9 +150,7 @@ def _row(case: dict[str, Any], timer: HttpTimer) -> str:
         samples = [timer(url) for _ in range(REPEAT + 1)][1:]
         p50, p95 = percentiles(samples)
         return f"| {case['name']} | {p50:.1f} | {p95:.1f} | | | | {case['target']} |"
-    reference = case["reference"]
-    statements = reference if isinstance(reference, list) else [reference]
-    (p50, p95), (r50, r95) = interleaved(lambda: timer(url), sql_timer(*statements))
+    (p50, p95), (r50, r95) = interleaved(lambda: timer(url), sql_timer(*case["reference"]))
     return (
         f"| {case['name']} | {p50:.1f} | {p95:.1f} | {case['against']}: {r50:.1f} | {r95:.1f} "
         f"| {p95 / r95:.2f}x | {case['target']} |"
