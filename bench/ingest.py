@@ -4,6 +4,7 @@
 import datetime as dt
 import http.client
 import os
+import statistics
 import tempfile
 import time
 import uuid
@@ -16,12 +17,15 @@ from django.core.management import call_command
 from django.db import connection
 
 from apps.mentions.models import Mention
+from apps.mentions.services import author_pseudonymise
 from apps.partners.models import Partner
 from apps.partners.services import api_key_create
 from bench.server import PORT, production_env, running_server
 
 ITEMS = int(os.environ.get("BENCH_INGEST_ITEMS", "20000"))
 BATCH = 1000
+ROUNDS = int(os.environ.get("BENCH_INGEST_ROUNDS", "3"))
+WARM_UP_REQUESTS = 4
 PREFIX = "bench-"
 BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
@@ -48,7 +52,10 @@ def clean() -> None:
 
 
 def copy_rate(items: list[dict]) -> float:
-    """The reference: the same rows straight into the table with COPY, no validation."""
+    """The reference: the same rows straight into the table with COPY, no validation. They
+    carry the same author pseudonyms as the stored mentions (computed before the clock
+    starts): an indexed 64-character hash costs the table more than an empty string."""
+    hashes = [author_pseudonymise(item["author_id"]) for item in items]
     columns = ("id, source, external_id, text, lang, author_hash, created_at, received_at, "
                "location, precision_m, location_provenance, opinion_label, model_version, "
                "h3_r4, h3_r5, h3_r6, h3_r7, h3_r8, h3_r9, status, status_changed_at, attempts, "
@@ -59,11 +66,11 @@ def copy_rate(items: list[dict]) -> float:
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY mentions_mention ({columns}) FROM STDIN") as copy,
     ):
-        for item in items:
+        for item, author_hash in zip(items, hashes, strict=True):
             point = f"SRID=4326;POINT({item['lon']} {item['lat']})"
             copy.write_row((uuid.uuid4(), item["source"], item["external_id"], item["text"], "",
-                            "", item["created_at"], now, point, item["accuracy_m"], "gps", "", "",
-                            "", "", "", "", "", "", "received", now, 0, ""))  # fmt: skip
+                            author_hash, item["created_at"], now, point, item["accuracy_m"], "gps",
+                            "", "", "", "", "", "", "", "", "received", now, 0, ""))  # fmt: skip
     return len(items) / (time.perf_counter() - started)
 
 
@@ -76,23 +83,46 @@ def import_rate(items: list[dict]) -> float:
         return len(items) / (time.perf_counter() - started)
 
 
+def _post(client: http.client.HTTPConnection, body: bytes, key: str) -> None:
+    headers = {"Authorization": f"Api-Key {key}", "Content-Type": "application/json"}
+    client.request("POST", "/api/v1/mentions/batch", body=body, headers=headers)
+    response = client.getresponse()
+    response.read()
+    if response.status != 202:
+        raise RuntimeError(f"the endpoint answered {response.status}")
+
+
 def http_rate(items: list[dict], key: str) -> float:
+    client = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    bodies = [orjson.dumps(items[i : i + BATCH]) for i in range(0, len(items), BATCH)]
+    started = time.perf_counter()
+    for body in bodies:
+        _post(client, body, key)
+    return len(items) / (time.perf_counter() - started)
+
+
+def _warm_up(key: str) -> None:
+    """A worker's first request opens its database and broker connections: not throughput."""
+    client = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    for n in range(WARM_UP_REQUESTS):
+        _post(client, orjson.dumps(make_items(f"warm{n}", 100)), key)
+
+
+def _rounds(key: str) -> dict[str, list[float]]:
     # Its pipeline tasks go to a Redis database of their own, emptied afterwards.
+    rates: dict[str, list[float]] = {"copy": [], "import": [], "http": []}
     try:
         with running_server(production_env(REDIS_URL=BENCH_REDIS_URL)):
-            client = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-            headers = {"Authorization": f"Api-Key {key}", "Content-Type": "application/json"}
-            bodies = [orjson.dumps(items[i : i + BATCH]) for i in range(0, len(items), BATCH)]
-            started = time.perf_counter()
-            for body in bodies:
-                client.request("POST", "/api/v1/mentions/batch", body=body, headers=headers)
-                response = client.getresponse()
-                response.read()
-                if response.status != 202:
-                    raise RuntimeError(f"the endpoint answered {response.status}")
-            return len(items) / (time.perf_counter() - started)
+            _warm_up(key)
+            # Interleaved rounds, each path measured on the same growing table, medians kept:
+            # noise on this shared machine then hits the three alike.
+            for n in range(ROUNDS):
+                rates["copy"].append(copy_rate(make_items(f"copy{n}", ITEMS)))
+                rates["import"].append(import_rate(make_items(f"import{n}", ITEMS)))
+                rates["http"].append(http_rate(make_items(f"http{n}", ITEMS), key))
     finally:
         redis.Redis.from_url(BENCH_REDIS_URL).flushdb()
+    return rates
 
 
 def run() -> str:
@@ -100,19 +130,22 @@ def run() -> str:
     key = api_key_create(partner, ["ingest"], name="bench").raw_key
     clean()
     try:
-        copy = copy_rate(make_items("copy", ITEMS))
-        imported = import_rate(make_items("import", ITEMS))
-        endpoint = http_rate(make_items("http", ITEMS), key)
+        rates = _rounds(key)
     finally:
         clean()
+    copy, imported, endpoint = (statistics.median(rates[k]) for k in ("copy", "import", "http"))
+
+    def each(name: str) -> str:
+        return ", ".join(f"{r:,.0f}" for r in rates[name])
+
     return "\n".join([
-        f"## Ingest ({ITEMS:,} mentions into the indexed mentions table, one run)",
+        f"## Ingest ({ITEMS:,} mentions a path and round, {ROUNDS} interleaved rounds, medians)",
         "",
-        "| path | mentions/s | ratio to COPY | target |",
-        "|---|---|---|---|",
-        f"| raw psycopg COPY (reference) | {copy:,.0f} | 1.00 | |",
-        f"| `import_mentions` (validation + COPY + upsert) | {imported:,.0f} | "
+        "| path | mentions/s (median) | each round | ratio to COPY | target |",
+        "|---|---|---|---|---|",
+        f"| raw psycopg COPY (reference) | {copy:,.0f} | {each('copy')} | 1.00 | |",
+        f"| `import_mentions` (validation + COPY) | {imported:,.0f} | {each('import')} | "
         f"{imported / copy:.2f} | ≥ 0.80 |",
         f"| `POST /api/v1/mentions/batch` over HTTP, 1,000 a request | {endpoint:,.0f} | "
-        f"{endpoint / copy:.2f} | ≥ 0.50 |",
+        f"{each('http')} | {endpoint / copy:.2f} | ≥ 0.50 |",
     ])  # fmt: skip

@@ -5,7 +5,6 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -21,7 +20,7 @@ N = int(os.environ.get("BENCH_PIPELINE_MENTIONS", "2048"))
 PREFIX = "bench-pipe-"
 
 
-def _process(ids: list[uuid.UUID]) -> None:
+def _process(ids: list[str]) -> None:
     pipeline_start(ids)
     scored = Mention.objects.filter(id__in=ids, status=Status.SCORED)
     while scored.count() < len(ids):

@@ -22,7 +22,9 @@ def production_env(**extra: str) -> dict[str, str]:
 @contextmanager
 def running_server(env: dict[str, str], workers: int = 2) -> Iterator[None]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "backend.wsgi:application", "--bind",
+        # --preload: the app is loaded once before the workers fork, so every worker can
+        # answer as soon as the server does (else a timed request can wait on a booting one).
+        [sys.executable, "-m", "gunicorn", "backend.wsgi:application", "--preload", "--bind",
          f"127.0.0.1:{PORT}", "--workers", str(workers), "--log-level", "warning"],
         env=env, cwd=settings.BASE_DIR,
     )  # fmt: skip

@@ -130,7 +130,9 @@ def from_feature(feature: Any) -> RawItem:
 def checked(value: Any) -> RawItem:
     if not isinstance(value, dict):
         return RawItem(value, "each item must be a JSON object")
-    if _depth(value) > MAX_DEPTH:
+    # Most items are flat objects of scalars: only walk those that nest.
+    nested = any(isinstance(v, dict | list) for v in value.values())
+    if nested and _depth(value) > MAX_DEPTH:
         return RawItem(None, f"the item is nested deeper than {MAX_DEPTH} levels")
     return RawItem(value)
 

@@ -10,6 +10,7 @@ import orjson
 
 from apps.mentions.parsing import RawItem, checked, from_feature
 
+FORMATS = ("jsonl", "csv", "geojson")
 CSV_FLOATS = ("lat", "lon", "accuracy_m")
 CSV_INTS = ("rating",)
 
@@ -24,15 +25,12 @@ def _csv_row(row: dict[str, str]) -> dict[str, Any]:
     return item
 
 
-def read_items(path: Path, file_format: str) -> Iterator[RawItem]:
+def read_records(path: Path, file_format: str) -> Iterator[Any]:
+    """The file's records, cheaply: raw lines for jsonl (`parse_record` decodes them, in the
+    process that stores them), items already decoded for csv and geojson."""
     if file_format == "jsonl":
         with path.open("rb") as handle:
-            for line in handle:
-                if line.strip():
-                    try:
-                        yield checked(orjson.loads(line))
-                    except orjson.JSONDecodeError as exc:
-                        yield RawItem(None, f"this line is malformed JSON: {exc}")
+            yield from (line for line in handle if line.strip())
     elif file_format == "csv":
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
@@ -43,6 +41,19 @@ def read_items(path: Path, file_format: str) -> Iterator[RawItem]:
             yield from_feature(feature)
     else:
         raise ValueError(f"unknown format {file_format!r}: use jsonl, csv or geojson")
+
+
+def parse_record(record: Any) -> RawItem:
+    if isinstance(record, RawItem):
+        return record
+    try:
+        return checked(orjson.loads(record))
+    except orjson.JSONDecodeError as exc:
+        return RawItem(None, f"this line is malformed JSON: {exc}")
+
+
+def read_items(path: Path, file_format: str) -> Iterator[RawItem]:
+    return (parse_record(record) for record in read_records(path, file_format))
 
 
 def guess_format(path: Path) -> str:

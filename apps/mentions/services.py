@@ -1,6 +1,5 @@
 """Writes of mentions."""
 
-import hashlib
 import hmac
 
 from django.conf import settings
@@ -14,9 +13,7 @@ def author_pseudonymise(author_id: str) -> str:
     """HMAC-SHA256 of a source's author id: stable per author, irreversible without the secret."""
     if not author_id:
         return ""
-    return hmac.new(
-        settings.AUTHOR_HASH_SECRET.encode(), author_id.encode(), hashlib.sha256
-    ).hexdigest()
+    return hmac.digest(settings.AUTHOR_HASH_SECRET.encode(), author_id.encode(), "sha256").hex()
 
 
 def author_erase(author_id: str, partner_id: int | None = None) -> int:

@@ -5,7 +5,7 @@ from typing import Any
 
 import orjson
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
 from apps.mentions.models import Mention, MentionBrand
@@ -78,3 +78,10 @@ def test_import_mentions_counts_and_writes_rejects(tmp_path: Path, file_format: 
     again = StringIO()
     call_command("import_mentions", str(path), "--source=app_review", stdout=again)
     assert f"{expected_rows} rows: 0 stored, 13 duplicates" in again.getvalue()
+
+
+def test_import_mentions_names_the_formats_it_reads(tmp_path: Path) -> None:
+    path = tmp_path / "mentions.txt"
+    path.write_text("hello\n")
+    with pytest.raises(CommandError, match="Unknown format 'txt': use --format jsonl"):
+        call_command("import_mentions", str(path))

@@ -1,3 +1,4 @@
+from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -6,11 +7,15 @@ import orjson
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from apps.mentions.ingest import mentions_ingest
-from apps.mentions.parsing import RawItem
-from apps.mentions.readers import guess_format, read_items
+from apps.mentions.imports import chunks_ingest
+from apps.mentions.readers import FORMATS, guess_format, read_records
 
 CHUNK = 5_000
+
+
+def _chunks(records: Iterator[Any]) -> Iterator[list[Any]]:
+    while chunk := list(islice(records, CHUNK)):
+        yield chunk
 
 
 class Command(BaseCommand):
@@ -21,7 +26,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
-        parser.add_argument("--format", choices=("jsonl", "csv", "geojson"), default=None)
+        parser.add_argument("--format", choices=FORMATS, default=None)
         parser.add_argument("--source", default=None, help="source for rows that name none")
         parser.add_argument("--rejects", type=Path, default=None, help="where rejected rows go")
 
@@ -31,32 +36,29 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is not a file.")
         file_format = options["format"] or guess_format(path)
         rejects_path = options["rejects"] or path.with_name(path.name + ".rejects.jsonl")
-        items = read_items(path, file_format)
-        totals = {"stored": 0, "duplicates": 0, "rejected": 0}
-        offset = 0
+        if file_format not in FORMATS:
+            raise CommandError(
+                f"Unknown format {file_format!r}: use --format jsonl, csv or geojson."
+            )
+        chunks = _chunks(read_records(path, file_format))
+        totals = {"rows": 0, "stored": 0, "duplicates": 0, "rejected": 0}
         with rejects_path.open("wb") as rejects, tqdm(unit=" rows", disable=None) as progress:
-            while chunk := list(islice(items, CHUNK)):
-                if options["source"]:
-                    chunk = [_with_source(i, options["source"]) for i in chunk]
-                result = mentions_ingest(None, chunk)
-                for rejection in result.rejected:
-                    row = {"row": offset + rejection.index, "external_id": rejection.external_id,
-                           "reason": rejection.reason}  # fmt: skip
+            for outcome in chunks_ingest(chunks, options["source"]):
+                for rejection in outcome.rejected:
+                    row = {
+                        "row": totals["rows"] + rejection.index,
+                        "external_id": rejection.external_id,
+                        "reason": rejection.reason,
+                    }
                     rejects.write(orjson.dumps(row) + b"\n")
-                totals["stored"] += len(result.stored_ids)
-                totals["duplicates"] += result.duplicates
-                totals["rejected"] += len(result.rejected)
-                offset += len(chunk)
-                progress.update(len(chunk))
+                totals["rows"] += outcome.rows
+                totals["stored"] += outcome.stored
+                totals["duplicates"] += outcome.duplicates
+                totals["rejected"] += len(outcome.rejected)
+                progress.update(outcome.rows)
         self.stdout.write(
             self.style.SUCCESS(
-                f"{offset} rows: {totals['stored']} stored, {totals['duplicates']} duplicates, "
-                f"{totals['rejected']} rejected (reasons in {rejects_path})"
+                f"{totals['rows']} rows: {totals['stored']} stored, {totals['duplicates']} "
+                f"duplicates, {totals['rejected']} rejected (reasons in {rejects_path})"
             )
         )
-
-
-def _with_source(item: RawItem, source: str) -> RawItem:
-    if isinstance(item.value, dict) and item.error is None and "source" not in item.value:
-        return RawItem({**item.value, "source": source})
-    return item
