@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.insights.rollups import rollup_days_mark_mentions
+from apps.mentions.bulk import PerRow, mentions_set_columns
 from apps.mentions.models import NOT_A_MODEL_PREFIXES, Mention, Status
 from apps.opinion.predictor import current_predictor
 
@@ -51,18 +52,20 @@ def _apply(predictor: "Predictor", mentions: list[Mention]) -> None:
     if not mentions:
         return
     predictions = predictor.predict([m.text for m in mentions])
-    now = timezone.now()
-    for mention, prediction in zip(mentions, predictions, strict=True):
-        mention.opinion_label = prediction.label
-        mention.opinion_score = max(-1.0, min(1.0, prediction.score))
-        mention.opinion_confidence = prediction.confidence
-        mention.model_version = predictor.version
-        mention.status, mention.status_changed_at = Status.SCORED, now
     with transaction.atomic():
-        Mention.objects.bulk_update(
-            mentions,
-            ["opinion_label", "opinion_score", "opinion_confidence", "model_version", "status",
-             "status_changed_at"],
-            batch_size=500,
-        )  # fmt: skip
+        mentions_set_columns(
+            [m.id for m in mentions],
+            {
+                "opinion_label": PerRow("text", [p.label for p in predictions]),
+                "opinion_score": PerRow(
+                    "float8", [max(-1.0, min(1.0, p.score)) for p in predictions]
+                ),
+                "opinion_confidence": PerRow("float8", [p.confidence for p in predictions]),
+            },
+            {
+                "model_version": predictor.version,
+                "status": Status.SCORED.value,
+                "status_changed_at": timezone.now(),
+            },
+        )
         rollup_days_mark_mentions([m.id for m in mentions])

@@ -9,6 +9,7 @@ import h3
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.mentions.bulk import PerRow, mentions_set_columns
 from apps.mentions.models import H3_RESOLUTIONS, Mention, MentionBrand, Status
 from apps.mentions.pipeline.language import detect_languages
 from apps.mentions.pipeline.matcher_cache import current_brand_matcher
@@ -37,12 +38,22 @@ def mentions_match(ids: list[uuid.UUID]) -> list[uuid.UUID]:
             for brand_id, spans in matches.items()
         ]
         mention.brand_ids = sorted(matches)
-        mention.status, mention.status_changed_at = Status.MATCHED, now
     with transaction.atomic():
         MentionBrand.objects.filter(mention_id__in=[m.id for m in mentions]).delete()
         MentionBrand.objects.bulk_create(links)
-        Mention.objects.bulk_update(mentions, ["lang", "brand_ids", "status", "status_changed_at"])
+        mentions_set_columns(
+            [m.id for m in mentions],
+            {
+                "lang": PerRow("text", [m.lang for m in mentions]),
+                "brand_ids": PerRow("text", [_int_array(m.brand_ids) for m in mentions], "int8[]"),
+            },
+            {"status": Status.MATCHED.value, "status_changed_at": now},
+        )
     return [m.id for m in mentions]
+
+
+def _int_array(values: list[int]) -> str:
+    return "{" + ",".join(str(v) for v in values) + "}"
 
 
 LOCATE_REGIONS = """
