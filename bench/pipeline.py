@@ -49,7 +49,7 @@ def run() -> str:
         return "## Pipeline\n\nNo model is promoted: run `make run` first."
     texts = tweet_texts()[:N]
     predictor = Predictor(Path(promoted[1]), threads=settings.TORCH_THREADS,
-                          quantize=settings.OPINION_QUANTIZE)  # fmt: skip
+                          precision=settings.OPINION_PRECISION)  # fmt: skip
     predictor.predict(texts[:64])
     started = time.perf_counter()
     predictor.predict(texts)

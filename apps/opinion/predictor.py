@@ -33,6 +33,6 @@ def current_predictor() -> "Predictor | None":
         if version not in _loaded:
             _loaded.clear()
             _loaded[version] = Predictor(
-                Path(path), threads=settings.TORCH_THREADS, quantize=settings.OPINION_QUANTIZE
+                Path(path), threads=settings.TORCH_THREADS, precision=settings.OPINION_PRECISION
             )
         return _loaded[version]

@@ -19,11 +19,16 @@ CLEAR = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def predictor() -> Predictor:
+def _shipped() -> Path:
     folders = [p for p in ARTIFACTS.iterdir() if (p / "config.json").is_file()]
     assert len(folders) == 1, "ml/artifacts holds exactly one shipped model"
-    return Predictor(folders[0], threads=2)
+    return folders[0]
+
+
+# bf16 is what `auto` serves on a CPU with native bfloat16 (this project's machines).
+@pytest.fixture(scope="module", params=["fp32", "bf16"])
+def predictor(request: pytest.FixtureRequest) -> Predictor:
+    return Predictor(_shipped(), threads=2, precision=request.param)
 
 
 def test_predictions_are_well_formed_and_deterministic(predictor: Predictor) -> None:
@@ -47,3 +52,11 @@ def test_clear_opinions_are_ordered(predictor: Predictor, positive: str, negativ
 def test_artifact_is_small() -> None:
     size = sum(f.stat().st_size for f in ARTIFACTS.rglob("*") if f.is_file())
     assert size <= 20 * 1024 * 1024
+
+
+def test_bf16_probabilities_stay_close_to_fp32() -> None:
+    texts = [t for pair in CLEAR for t in pair]
+    fp32 = Predictor(_shipped(), threads=2).probabilities(texts)
+    bf16 = Predictor(_shipped(), threads=2, precision="bf16").probabilities(texts)
+    assert bf16.dtype == fp32.dtype
+    assert (bf16 - fp32).abs().max() < 0.05
