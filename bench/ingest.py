@@ -24,7 +24,7 @@ from bench.server import PORT, production_env, running_server
 
 ITEMS = int(os.environ.get("BENCH_INGEST_ITEMS", "20000"))
 BATCH = 1000
-ROUNDS = int(os.environ.get("BENCH_INGEST_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_INGEST_ROUNDS", "5"))
 WARM_UP_REQUESTS = 4
 PREFIX = "bench-"
 BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -102,7 +102,9 @@ def http_rate(items: list[dict], key: str) -> float:
 
 
 def _warm_up(key: str) -> None:
-    """A worker's first request opens its database and broker connections: not throughput."""
+    """A process's first import or request opens its database and broker connections and
+    loads what it imports lazily: not throughput."""
+    import_rate(make_items("warm-import", 200))
     client = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
     for n in range(WARM_UP_REQUESTS):
         _post(client, orjson.dumps(make_items(f"warm{n}", 100)), key)

@@ -19,12 +19,13 @@ class ChunkOutcome:
 
 
 def chunk_ingest(records: list[Any], source: str | None = None) -> ChunkOutcome:
-    """Decode, validate and store one chunk of records; `source` fills items that name none."""
-    items = [parse_record(record) for record in records]
+    """Decode, validate and store one chunk of records; `source` fills items that name none.
+    Records are decoded one by one as the COPY streams, not all before it."""
+    items = (parse_record(record) for record in records)
     if source:
-        items = [_with_source(item, source) for item in items]
+        items = (_with_source(item, source) for item in items)
     result = mentions_ingest(None, items)
-    return ChunkOutcome(len(items), len(result.stored_ids), result.duplicates, result.rejected)
+    return ChunkOutcome(len(records), len(result.stored_ids), result.duplicates, result.rejected)
 
 
 def _with_source(item: RawItem, source: str) -> RawItem:

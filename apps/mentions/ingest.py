@@ -1,11 +1,11 @@
 """Service: validate a batch of raw items, locate them, and stream the valid ones into COPY.
 
 Validation runs lazily inside the COPY, so PostgreSQL inserts the rows already sent while the
-next items are validated. What needs the database first (places, profile cities) is looked
-up before, in one query each, from the raw values."""
+next items are validated. Items whose location needs the database (a place, a profile city)
+are held back and stored after, in a second COPY, once looked up in one query each."""
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,23 +58,18 @@ def validation_reason(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def _raw_strings(items: list[RawItem], name: str) -> set[str]:
-    values = (i.value.get(name) for i in items if i.error is None)
-    return {v for v in values if isinstance(v, str)}
-
-
 @dataclass(frozen=True)
 class _Lookups:
-    """What the rows need from the database, read once per batch from the raw values."""
+    """What held-back items need from the database, read in one query each."""
 
     places: dict[str, tuple[int, tuple[float, float]] | None]
     cities: dict[str, City]
 
     @classmethod
-    def read(cls, partner: Partner | None, items: list[RawItem]) -> "_Lookups":
+    def read(cls, partner: Partner | None, items: list[MentionIn]) -> "_Lookups":
         return cls(
-            places=_place_points(partner, _raw_strings(items, "place")),
-            cities=cities_for_location_texts(_raw_strings(items, "user_location")),
+            places=_place_points(partner, {i.place for i in items if i.place}),
+            cities=cities_for_location_texts({i.user_location for i in items if i.user_location}),
         )
 
 
@@ -92,31 +87,58 @@ def _place_points(
     return found  # None marks an external id shared by two brands' places: ambiguous
 
 
-class _Batch:
-    """Turns raw items into rows one at a time, recording rejections and duplicates."""
+def _needs_lookups(item: MentionIn) -> bool:
+    return bool(item.place) or (bool(item.user_location) and item.lat is None)
 
-    def __init__(self, partner: Partner | None, result: IngestResult, lookups: _Lookups) -> None:
+
+def _id_stream() -> Iterator[str]:
+    while True:
+        yield from new_mention_ids(1024)
+
+
+class _Batch:
+    """Turns raw items into rows one at a time, recording rejections and duplicates.
+
+    Items that name a place, or have only a profile location, are held back: their rows need
+    database lookups, which cannot run while the COPY of the others streams."""
+
+    def __init__(self, partner: Partner | None, result: IngestResult) -> None:
         self.partner_id = partner.pk if partner else None
-        self.result, self.lookups = result, lookups
+        self.result = result
         self.now = dt.datetime.now(dt.UTC)
         self.context = {"now": self.now}
         self.seen: set[tuple[str, str]] = set()
+        self.held: list[tuple[int, RawItem, MentionIn]] = []
         self.rows = 0
+        self._ids = _id_stream()
 
-    def rows_of(self, items: list[RawItem]) -> Iterator[MentionRow]:
-        ids = new_mention_ids(len(items))
+    def rows_of(self, items: Iterable[RawItem]) -> Iterator[MentionRow]:
         for index, raw in enumerate(items):
-            row = self._row(index, raw, ids[index])
-            if row is not None:
-                self.rows += 1
-                yield row
+            item = self._valid(index, raw)
+            if item is None:
+                continue
+            if _needs_lookups(item):
+                self.held.append((index, raw, item))
+                continue
+            self.rows += 1
+            yield self._row(item, None, None)
+
+    def held_rows(self, lookups: _Lookups) -> Iterator[MentionRow]:
+        for index, raw, item in self.held:
+            place = lookups.places.get(item.place) if item.place else None
+            if item.place and place is None:
+                reason = f"place {item.place!r} is not a place of your brands (or is ambiguous)"
+                self._reject(index, raw, reason)
+                continue
+            self.rows += 1
+            yield self._row(item, place, lookups.cities.get(item.user_location or ""))
 
     def _reject(self, index: int, raw: RawItem, reason: str) -> None:
         external_id = raw.value.get("external_id") if isinstance(raw.value, dict) else None
         external_id = external_id if isinstance(external_id, str) else None
         self.result.rejected.append(Rejection(index, external_id, reason))
 
-    def _row(self, index: int, raw: RawItem, mention_id: str) -> MentionRow | None:
+    def _valid(self, index: int, raw: RawItem) -> MentionIn | None:
         if raw.error:
             self._reject(index, raw, raw.error)
             return None
@@ -130,33 +152,38 @@ class _Batch:
             self.result.duplicates += 1
             return None
         self.seen.add(key)
-        place = self.lookups.places.get(item.place) if item.place else None
-        if item.place and place is None:
-            reason = f"place {item.place!r} is not a place of your brands (or is ambiguous)"
-            self._reject(index, raw, reason)
-            return None
-        city = self.lookups.cities.get(item.user_location) if item.user_location else None
+        return item
+
+    def _row(
+        self, item: MentionIn, place: tuple[int, tuple[float, float]] | None, city: City | None
+    ) -> MentionRow:
         location = resolve_location(item, place[1] if place else None, city)
         return MentionRow(
-            mention_id, self.partner_id, key[0], item.external_id, item.text, item.lang or "",
-            author_pseudonymise(item.author_id or ""), item.created_at, self.now, item.rating,
-            place[0] if place else None, location.lon, location.lat, location.precision_m,
-            str(location.provenance),
+            next(self._ids), self.partner_id, item.source.value, item.external_id, item.text,
+            item.lang or "", author_pseudonymise(item.author_id or ""), item.created_at,
+            self.now, item.rating, place[0] if place else None, location.lon, location.lat,
+            location.precision_m, str(location.provenance),
         )  # fmt: skip
 
 
-def mentions_ingest(partner: Partner | None, items: list[RawItem]) -> IngestResult:
-    """Store every valid item (a retried one is never stored twice) and say why others failed."""
+def mentions_ingest(partner: Partner | None, items: Iterable[RawItem]) -> IngestResult:
+    """Store every valid item (a retried one is never stored twice) and say why others failed.
+
+    `items` is read once, as the COPY streams: a lazy iterable is decoded while PostgreSQL
+    inserts the rows already sent."""
     result = IngestResult()
-    batch = _Batch(partner, result, _Lookups.read(partner, items))
+    batch = _Batch(partner, result)
     with transaction.atomic():
-        result.stored_ids = mentions_store(batch.rows_of(items))
+        stored = mentions_store(batch.rows_of(items))
+        if batch.held:
+            lookups = _Lookups.read(partner, [item for _, _, item in batch.held])
+            stored += mentions_store(batch.held_rows(lookups))
+        result.stored_ids = stored
         # Rows stored before (a retry, a concurrent writer) were skipped by the upsert.
-        result.duplicates += batch.rows - len(result.stored_ids)
-        if result.stored_ids:
+        result.duplicates += batch.rows - len(stored)
+        if stored:
             from apps.mentions.pipeline import pipeline_start  # noqa: PLC0415
 
-            stored = list(result.stored_ids)
             transaction.on_commit(lambda: pipeline_start(stored), robust=True)
     result.rejected.sort(key=lambda r: r.index)
     return result

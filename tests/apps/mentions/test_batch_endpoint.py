@@ -4,10 +4,12 @@ from typing import Any
 
 import orjson
 import pytest
+from django.contrib.gis.geos import Point
 from rest_framework.test import APIClient
 
 from apps.mentions.models import LocationProvenance, Mention
 from apps.mentions.services import author_pseudonymise
+from apps.regions.models import City
 from tests.apps.mentions.conftest import item, post_bytes
 from tests.conftest import KeyMaker
 from tests.factories import BrandFactory, PlaceFactory
@@ -209,3 +211,25 @@ def test_unsupported_media_type_is_415(ingest_client: APIClient) -> None:
 def test_stdlib_json_body_matches(ingest_client: APIClient) -> None:
     response = post(ingest_client, json.dumps([item(1)]).encode())
     assert response.status_code == 202
+
+
+def test_items_needing_lookups_are_stored_beside_the_others(
+    ingest_client: APIClient, partner: Any
+) -> None:
+    # Place and profile items are held back while the GPS ones stream, then stored after.
+    place = PlaceFactory.create(external_id="store-1", brand=BrandFactory.create(slug="acme"))
+    partner.brands.add(place.brand)
+    City.objects.create(geonameid=1, name="Lyon", name_key="lyon", country_code="FR",
+                        population=500_000, point=Point(4.835, 45.758, srid=4326))  # fmt: skip
+    at_place, profile = item(2, place="store-1"), item(3, user_location="Lyon")
+    for payload in (at_place, profile):
+        payload.pop("lat"), payload.pop("lon"), payload.pop("accuracy_m")
+    body = [item(1), at_place, profile, item(4, place="nowhere"), item(5), item(1)]
+    response = post(ingest_client, body)
+    assert response.status_code == 207
+    assert response.json()["stored"] == 4 and response.json()["duplicates"] == 1
+    assert [(r["index"], r["external_id"]) for r in response.json()["rejected"]] == [(3, "m-4")]
+    provenance = dict(Mention.objects.values_list("external_id", "location_provenance"))
+    assert provenance == {"m-1": "gps", "m-2": "place", "m-3": "profile", "m-5": "gps"}
+    located = Mention.objects.get(external_id="m-3").location
+    assert located is not None and located.coords == (4.835, 45.758)
