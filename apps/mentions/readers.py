@@ -10,7 +10,13 @@ import orjson
 
 from apps.mentions.parsing import RawItem, checked, from_feature
 
-FORMATS = ("jsonl", "csv", "geojson")
+
+class UnreadableFileError(ValueError):
+    """The file as a whole cannot be read (its rows are never half imported for that reason)."""
+
+
+FORMATS = ("jsonl", "csv", "geojson", "parquet")
+PARQUET_BATCH = 5_000
 CSV_FLOATS = ("lat", "lon", "accuracy_m")
 CSV_INTS = ("rating",)
 
@@ -26,8 +32,8 @@ def _csv_row(row: dict[str, str]) -> dict[str, Any]:
 
 
 def read_records(path: Path, file_format: str) -> Iterator[Any]:
-    """The file's records, cheaply: raw lines for jsonl (`parse_record` decodes them, in the
-    process that stores them), items already decoded for csv and geojson."""
+    """The file's records, cheaply: raw lines for jsonl (`parse_record` decodes them as they
+    are stored), items already decoded for csv, geojson and parquet."""
     if file_format == "jsonl":
         with path.open("rb") as handle:
             yield from (line for line in handle if line.strip())
@@ -39,8 +45,24 @@ def read_records(path: Path, file_format: str) -> Iterator[Any]:
         document = orjson.loads(path.read_bytes())
         for feature in document.get("features", []):
             yield from_feature(feature)
+    elif file_format == "parquet":
+        yield from _parquet_items(path)
     else:
-        raise ValueError(f"unknown format {file_format!r}: use jsonl, csv or geojson")
+        raise UnreadableFileError(f"unknown format {file_format!r}: use {', '.join(FORMATS)}")
+
+
+def _parquet_items(path: Path) -> Iterator[RawItem]:
+    """Rows of a Parquet file, a row group slice at a time; nulls are fields left out, and
+    timestamps arrive as datetimes (naive ones are taken as UTC, as in the API)."""
+    import pyarrow.parquet as pq  # noqa: PLC0415 - only imports of Parquet files need it
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises its own error types for unreadable files
+        raise UnreadableFileError(f"{path} is not a readable Parquet file: {exc}") from exc
+    for batch in parquet.iter_batches(batch_size=PARQUET_BATCH):
+        for row in batch.to_pylist():
+            yield checked({k: v for k, v in row.items() if v is not None})
 
 
 def parse_record(record: Any) -> RawItem:
@@ -58,4 +80,4 @@ def read_items(path: Path, file_format: str) -> Iterator[RawItem]:
 
 def guess_format(path: Path) -> str:
     suffix = path.suffix.lower().lstrip(".")
-    return {"ndjson": "jsonl", "json": "geojson"}.get(suffix, suffix)
+    return {"ndjson": "jsonl", "json": "geojson", "pq": "parquet"}.get(suffix, suffix)

@@ -1,4 +1,6 @@
 import csv
+import datetime as dt
+import re
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -83,5 +85,41 @@ def test_import_mentions_counts_and_writes_rejects(tmp_path: Path, file_format: 
 def test_import_mentions_names_the_formats_it_reads(tmp_path: Path) -> None:
     path = tmp_path / "mentions.txt"
     path.write_text("hello\n")
-    with pytest.raises(CommandError, match="Unknown format 'txt': use --format jsonl"):
+    expected = "Unknown format 'txt': use --format with jsonl, csv, geojson, parquet."
+    with pytest.raises(CommandError, match=re.escape(expected)):
+        call_command("import_mentions", str(path))
+
+
+def test_import_mentions_reads_parquet(tmp_path: Path) -> None:
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    created = dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)
+    table = pa.table({
+        "source": ["post", "post", None],
+        "external_id": ["p-1", "p-2", "p-3"],
+        "text": ["Super magasin", "Nul", "Bien"],
+        "created_at": pa.array([created] * 3, pa.timestamp("us", tz="UTC")),
+        "lat": [48.85, None, 95.0],
+        "lon": [2.35, None, 2.0],
+        "rating": pa.array([5, None, 4], pa.int8()),
+    })  # fmt: skip
+    path = tmp_path / "mentions.parquet"
+    pq.write_table(table, path)
+    out = StringIO()
+    call_command("import_mentions", str(path), "--source=app_review", stdout=out)
+    assert "3 rows: 2 stored, 0 duplicates, 1 rejected" in out.getvalue()
+    first = Mention.objects.get(external_id="p-1")
+    assert (first.source, first.rating, first.created_at) == ("post", 5, created)
+    assert first.location is not None and first.location.coords == (2.35, 48.85)
+    unlocated = Mention.objects.get(external_id="p-2")
+    assert unlocated.location is None and unlocated.rating is None
+    rejects = (tmp_path / "mentions.parquet.rejects.jsonl").read_bytes()
+    assert orjson.loads(rejects)["external_id"] == "p-3"
+
+
+def test_import_mentions_says_when_a_parquet_file_is_unreadable(tmp_path: Path) -> None:
+    path = tmp_path / "broken.parquet"
+    path.write_bytes(b"PAR1 not really")
+    with pytest.raises(CommandError, match="not a readable Parquet file"):
         call_command("import_mentions", str(path))

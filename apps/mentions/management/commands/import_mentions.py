@@ -1,3 +1,4 @@
+from collections import Counter
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -8,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from apps.mentions.imports import chunks_ingest
-from apps.mentions.readers import FORMATS, guess_format, read_records
+from apps.mentions.readers import FORMATS, UnreadableFileError, guess_format, read_records
 
 CHUNK = 5_000
 
@@ -35,30 +36,42 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path} is not a file.")
         file_format = options["format"] or guess_format(path)
-        rejects_path = options["rejects"] or path.with_name(path.name + ".rejects.jsonl")
         if file_format not in FORMATS:
+            choices = ", ".join(FORMATS)
+            raise CommandError(f"Unknown format {file_format!r}: use --format with {choices}.")
+        rejects_path = options["rejects"] or path.with_name(path.name + ".rejects.jsonl")
+        try:
+            totals = _import(path, file_format, options["source"], rejects_path)
+        except UnreadableFileError as exc:
             raise CommandError(
-                f"Unknown format {file_format!r}: use --format jsonl, csv or geojson."
-            )
-        chunks = _chunks(read_records(path, file_format))
-        totals = {"rows": 0, "stored": 0, "duplicates": 0, "rejected": 0}
-        with rejects_path.open("wb") as rejects, tqdm(unit=" rows", disable=None) as progress:
-            for outcome in chunks_ingest(chunks, options["source"]):
-                for rejection in outcome.rejected:
-                    row = {
-                        "row": totals["rows"] + rejection.index,
-                        "external_id": rejection.external_id,
-                        "reason": rejection.reason,
-                    }
-                    rejects.write(orjson.dumps(row) + b"\n")
-                totals["rows"] += outcome.rows
-                totals["stored"] += outcome.stored
-                totals["duplicates"] += outcome.duplicates
-                totals["rejected"] += len(outcome.rejected)
-                progress.update(outcome.rows)
+                f"{exc}. Rows read before it are stored: once the file is fixed, the same "
+                "command stores the rest (and counts those as duplicates)."
+            ) from exc
         self.stdout.write(
             self.style.SUCCESS(
                 f"{totals['rows']} rows: {totals['stored']} stored, {totals['duplicates']} "
                 f"duplicates, {totals['rejected']} rejected (reasons in {rejects_path})"
             )
         )
+
+
+def _import(path: Path, file_format: str, source: str | None, rejects_path: Path) -> Counter:
+    totals: Counter = Counter(rows=0, stored=0, duplicates=0, rejected=0)
+    chunks = _chunks(read_records(path, file_format))
+    with rejects_path.open("wb") as rejects, tqdm(unit=" rows", disable=None) as progress:
+        for outcome in chunks_ingest(chunks, source):
+            for rejection in outcome.rejected:
+                row = {
+                    "row": totals["rows"] + rejection.index,
+                    "external_id": rejection.external_id,
+                    "reason": rejection.reason,
+                }
+                rejects.write(orjson.dumps(row) + b"\n")
+            totals.update(
+                rows=outcome.rows,
+                stored=outcome.stored,
+                duplicates=outcome.duplicates,
+                rejected=len(outcome.rejected),
+            )
+            progress.update(outcome.rows)
+    return totals
