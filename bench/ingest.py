@@ -16,11 +16,11 @@ import redis
 from django.core.management import call_command
 from django.db import connection
 
-from apps.mentions.models import Mention
 from apps.mentions.services import author_pseudonymise
 from apps.partners.models import Partner
 from apps.partners.services import api_key_create
 from bench.server import PORT, production_env, running_server
+from bench.tables import bench_mentions_delete
 
 ITEMS = int(os.environ.get("BENCH_INGEST_ITEMS", "20000"))
 BATCH = 1000
@@ -48,7 +48,7 @@ def make_items(tag: str, n: int) -> list[dict]:
 
 
 def clean() -> None:
-    Mention.objects.filter(external_id__startswith=PREFIX).delete()
+    bench_mentions_delete(PREFIX)
 
 
 def copy_rate(items: list[dict]) -> float:

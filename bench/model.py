@@ -20,11 +20,12 @@ TEXTS = 1024
 SOURCES = ("umsab-fr-val", "tweeteval-val", "critiques-libres")
 
 
-def tweet_texts() -> list[str]:
+def tweet_texts(count: int = TEXTS) -> list[str]:
+    """`count` TweetEval dev tweets, repeated past the 2,000 there are."""
     path = Path(settings.VOXPOP_DATA_DIR) / "opinion" / "dev.jsonl"
     rows = [json.loads(line) for line in path.open(encoding="utf-8")]
     texts = [r["text"] for r in rows if r["source"] == "tweeteval-val"]
-    return (texts * (TEXTS // len(texts) + 1))[:TEXTS]
+    return (texts * (count // len(texts) + 1))[:count]
 
 
 def plain_eager_rate(predictor: Predictor, texts: list[str], batch_size: int = 64) -> float:

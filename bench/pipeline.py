@@ -14,6 +14,7 @@ from apps.mentions.pipeline import pipeline_start
 from apps.mentions.store import MentionRow, gps_rows, mentions_store
 from apps.opinion.predictor import promoted_model
 from bench.model import tweet_texts
+from bench.tables import bench_mentions_delete
 from ml.serving import Predictor
 
 N = int(os.environ.get("BENCH_PIPELINE_MENTIONS", "2048"))
@@ -47,7 +48,7 @@ def run() -> str:
     promoted = promoted_model()
     if promoted is None:
         return "## Pipeline\n\nNo model is promoted: run `make run` first."
-    texts = tweet_texts()[:N]
+    texts = tweet_texts(N)
     predictor = Predictor(Path(promoted[1]), threads=settings.TORCH_THREADS,
                           precision=settings.OPINION_PRECISION)  # fmt: skip
     predictor.predict(texts[:64])
@@ -55,7 +56,7 @@ def run() -> str:
     predictor.predict(texts)
     model_rate = len(texts) / (time.perf_counter() - started)
 
-    Mention.objects.filter(external_id__startswith=PREFIX).delete()
+    bench_mentions_delete(PREFIX)
     warm_up, ids = mentions_store(_rows(texts[:64], "warm-")), mentions_store(_rows(texts))
     worker = _worker()
     try:
@@ -67,7 +68,7 @@ def run() -> str:
     finally:
         worker.terminate()
         worker.wait()
-        Mention.objects.filter(external_id__startswith=PREFIX).delete()
+        bench_mentions_delete(PREFIX)
     return "\n".join([
         f"## Pipeline end to end ({len(ids):,} mentions, one solo worker, after a warm-up batch)",
         "",
