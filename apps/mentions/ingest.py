@@ -15,8 +15,8 @@ from pydantic import ValidationError
 from apps.brands.models import Place
 from apps.mentions.locations import resolve_location
 from apps.mentions.parsing import RawItem
-from apps.mentions.schemas import MentionIn
-from apps.mentions.services import author_pseudonymise
+from apps.mentions.schemas import MentionIn, validation_reason
+from apps.mentions.services import author_pseudonymiser
 from apps.mentions.store import MentionRow, mentions_store, new_mention_ids
 from apps.partners.models import Partner
 from apps.regions.models import City
@@ -47,15 +47,6 @@ class IngestResult:
             "duplicates": self.duplicates,
             "rejected": [vars(r) for r in self.rejected],
         }
-
-
-def validation_reason(error: ValidationError) -> str:
-    parts = []
-    for problem in error.errors():
-        where = ".".join(str(p) for p in problem["loc"])
-        message = problem["msg"].removeprefix("Value error, ")
-        parts.append(f"{where}: {message}" if where else message)
-    return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -108,6 +99,7 @@ class _Batch:
         self.now = dt.datetime.now(dt.UTC)
         self.context = {"now": self.now}
         self.seen: set[tuple[str, str]] = set()
+        self.pseudonymise = author_pseudonymiser()
         self.held: list[tuple[int, RawItem, MentionIn]] = []
         self.rows = 0
         self._ids = _id_stream()
@@ -147,7 +139,7 @@ class _Batch:
         except ValidationError as exc:
             self._reject(index, raw, validation_reason(exc))
             return None
-        key = (item.source.value, item.external_id)
+        key = (item.source, item.external_id)
         if key in self.seen:
             self.result.duplicates += 1
             return None
@@ -160,9 +152,9 @@ class _Batch:
         location = resolve_location(item, place[1] if place else None, city)
         return MentionRow(
             next(self._ids), self.partner_id, item.source.value, item.external_id, item.text,
-            item.lang or "", author_pseudonymise(item.author_id or ""), item.created_at,
+            item.lang or "", self.pseudonymise(item.author_id or ""), item.created_at,
             self.now, item.rating, place[0] if place else None, location.lon, location.lat,
-            location.precision_m, str(location.provenance),
+            location.precision_m, location.provenance,
         )  # fmt: skip
 
 

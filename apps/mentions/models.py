@@ -5,6 +5,7 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.db.models import Q, Value
+from django.db.models.functions import Now
 
 
 class Source(models.TextChoices):
@@ -82,21 +83,27 @@ class Mention(models.Model):
     # brand filter and a time or area filter combine their indexes on one table.
     # The database default serves the COPY writers, which leave the column out.
     brand_ids = ArrayField(models.BigIntegerField(), default=list, db_default=Value([]), blank=True)
-    opinion_label = models.CharField(max_length=10, choices=OpinionLabel.choices, blank=True)
+    # Database defaults (db_default) on the columns a new mention starts blank serve the COPY
+    # writers, which then send 14 columns instead of 26.
+    opinion_label = models.CharField(
+        max_length=10, choices=OpinionLabel.choices, blank=True, default="", db_default=""
+    )
     opinion_score = models.FloatField(null=True, blank=True, help_text="-1 … 1")
     opinion_confidence = models.FloatField(null=True, blank=True)
-    model_version = models.CharField(max_length=64, blank=True)
-    h3_r4 = models.CharField(max_length=16, blank=True)
-    h3_r5 = models.CharField(max_length=16, blank=True)
-    h3_r6 = models.CharField(max_length=16, blank=True)
-    h3_r7 = models.CharField(max_length=16, blank=True)
-    h3_r8 = models.CharField(max_length=16, blank=True)
-    h3_r9 = models.CharField(max_length=16, blank=True)
+    model_version = models.CharField(max_length=64, blank=True, default="", db_default="")
+    h3_r4 = models.CharField(max_length=16, blank=True, default="", db_default="")
+    h3_r5 = models.CharField(max_length=16, blank=True, default="", db_default="")
+    h3_r6 = models.CharField(max_length=16, blank=True, default="", db_default="")
+    h3_r7 = models.CharField(max_length=16, blank=True, default="", db_default="")
+    h3_r8 = models.CharField(max_length=16, blank=True, default="", db_default="")
+    h3_r9 = models.CharField(max_length=16, blank=True, default="", db_default="")
 
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
-    status_changed_at = models.DateTimeField(auto_now_add=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.RECEIVED, db_default=Status.RECEIVED
+    )
+    status_changed_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+    attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
+    last_error = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         ordering = ("-created_at",)

@@ -11,6 +11,7 @@ MAX_BODY_BYTES = 1_000_000
 MAX_ITEMS = 1_000
 # An item is an object of scalars plus, at most, a GeoJSON geometry and properties.
 MAX_DEPTH = 6
+_CONTAINERS = frozenset({dict, list})
 NDJSON_TYPES = ("application/x-ndjson", "application/jsonl", "application/ndjson")
 
 
@@ -131,7 +132,7 @@ def checked(value: Any) -> RawItem:
     if not isinstance(value, dict):
         return RawItem(value, "each item must be a JSON object")
     # Most items are flat objects of scalars: only walk those that nest.
-    nested = any(isinstance(v, dict | list) for v in value.values())
+    nested = not _CONTAINERS.isdisjoint(map(type, value.values()))
     if nested and _depth(value) > MAX_DEPTH:
         return RawItem(None, f"the item is nested deeper than {MAX_DEPTH} levels")
     return RawItem(value)

@@ -15,8 +15,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from psycopg import errors
 
-from apps.mentions.models import Status
-
 
 def new_mention_ids(count: int) -> list[str]:
     """Random (version 4) UUIDs as hex, made together: uuid.uuid4() costs ten times more each,
@@ -77,24 +75,20 @@ def gps_rows(
     ]
 
 
+# What a new row sets; the other columns (blank opinion and H3 cells, status 'received' since
+# now()) take their database defaults.
 TABLE_COLUMNS = (
     "id, partner_id, source, external_id, text, lang, author_hash, created_at, received_at, "
-    "rating, place_id, location, precision_m, location_provenance, opinion_label, "
-    "model_version, h3_r4, h3_r5, h3_r6, h3_r7, h3_r8, h3_r9, status, status_changed_at, "
-    "attempts, last_error"
+    "rating, place_id, location, precision_m, location_provenance"
 )
 # A little-endian EWKB point with SRID 4326, as hex: PostGIS reads it faster than WKT.
 _EWKB_POINT_4326 = "0101000020e6100000"
 _pack_xy = struct.Struct("<dd").pack
-_NOT_YET = ("",) * 8  # opinion label, model version, the six H3 cells: set by the pipeline
 
 
-def _table_values(row: MentionRow) -> tuple[Any, ...]:
+def table_values(row: MentionRow) -> tuple[Any, ...]:
     point = None if row.lon is None else _EWKB_POINT_4326 + _pack_xy(row.lon, row.lat).hex()
-    return (
-        *row[:11], point, row.precision_m, row.provenance, *_NOT_YET,
-        Status.RECEIVED.value, row.received_at, 0, "",
-    )  # fmt: skip
+    return (*row[:11], point, row.precision_m, row.provenance)
 
 
 def mentions_store(rows: Iterable[MentionRow]) -> list[str]:
@@ -113,7 +107,7 @@ def mentions_store(rows: Iterable[MentionRow]) -> list[str]:
             ):
                 for row in pending:
                     written.append(row)
-                    copy.write_row(_table_values(row))
+                    copy.write_row(table_values(row))
         except errors.UniqueViolation:
             written.extend(pending)
             return _upsert(cursor, written)
@@ -137,6 +131,6 @@ def _upsert(cursor: Any, rows: list[MentionRow]) -> list[str]:
     cursor.execute("TRUNCATE mention_staging")
     with cursor.cursor.copy(f"COPY mention_staging ({TABLE_COLUMNS}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row(_table_values(row))
+            copy.write_row(table_values(row))
     cursor.execute(UPSERT)
     return [str(row[0]) for row in cursor.fetchall()]

@@ -88,6 +88,10 @@ BAD_ITEMS = [
     ({"text": "x" * 5001}, "text"),
     ({"text": "nul \x00 byte"}, "U+0000"),
     ({"text": "bell \x07"}, "U+0007"),
+    ({"text": " \n\t\r "}, "text is empty"),
+    ({"author_id": "bob\x01"}, "author_id: contains the control character U+0001"),
+    ({"external_id": "m-\x7f"}, "external_id: contains the control character U+007F"),
+    ({"user_location": "Lyon\x1b"}, "U+001B"),
     ({"rating": 6}, "rating"),
     ({"rating": 2.5}, "rating"),
     ({"accuracy_m": -1}, "accuracy_m"),
@@ -233,3 +237,11 @@ def test_items_needing_lookups_are_stored_beside_the_others(
     assert provenance == {"m-1": "gps", "m-2": "place", "m-3": "profile", "m-5": "gps"}
     located = Mention.objects.get(external_id="m-3").location
     assert located is not None and located.coords == (4.835, 45.758)
+
+
+def test_tabs_newlines_and_c1_characters_are_kept(ingest_client: APIClient) -> None:
+    # C1 controls are what mis-encoded real text is made of: kept byte for byte.
+    text = "ligne 1\n\tligne 2\r\nÃ\x89tÃ\x83\x82 \x85"
+    response = post(ingest_client, [item(1, text=text, author_id="a\tb")])
+    assert response.status_code == 202, response.json()
+    assert Mention.objects.get(external_id="m-1").text == text

@@ -1,3 +1,4 @@
+import gc
 from collections import Counter
 from collections.abc import Iterator
 from itertools import islice
@@ -40,6 +41,9 @@ class Command(BaseCommand):
             choices = ", ".join(FORMATS)
             raise CommandError(f"Unknown format {file_format!r}: use --format with {choices}.")
         rejects_path = options["rejects"] or path.with_name(path.name + ".rejects.jsonl")
+        # Full garbage collections would otherwise walk every object loaded so far (Django,
+        # GeoPandas...) again and again while rows are made by the hundred thousand.
+        gc.freeze()
         try:
             totals = _import(path, file_format, options["source"], rejects_path)
         except UnreadableFileError as exc:
@@ -47,6 +51,8 @@ class Command(BaseCommand):
                 f"{exc}. Rows read before it are stored: once the file is fixed, the same "
                 "command stores the rest (and counts those as duplicates)."
             ) from exc
+        finally:
+            gc.unfreeze()
         self.stdout.write(
             self.style.SUCCESS(
                 f"{totals['rows']} rows: {totals['stored']} stored, {totals['duplicates']} "
