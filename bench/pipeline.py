@@ -47,7 +47,7 @@ def _worker() -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "backend", "worker", "--pool", "solo",
          "--queues", "ingest,geo,score", "--loglevel", "WARNING"],
-        env=env, cwd=settings.BASE_DIR,
+        env=env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL,
     )  # fmt: skip
 
 
