@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -207,4 +208,8 @@ TORCH_THREADS = env.int("TORCH_THREADS", default=2)
 # auto: bf16 where the CPU computes it natively (within a point of fp32's macro-F1 on dev,
 # about twice as fast), fp32 elsewhere; int8 only by name (it costs 3 to 5 points).
 OPINION_PRECISION = env.str("OPINION_PRECISION", default="auto")
+if OPINION_PRECISION not in ("auto", "fp32", "bf16", "int8"):
+    raise ImproperlyConfigured(
+        f"OPINION_PRECISION={OPINION_PRECISION!r}: set it to auto, fp32, bf16 or int8."
+    )
 OPINION_PREDICT_MAX_TEXTS = 100
