@@ -54,15 +54,27 @@ def read_records(path: Path, file_format: str) -> Iterator[Any]:
 def _parquet_items(path: Path) -> Iterator[RawItem]:
     """Rows of a Parquet file, a row group slice at a time; nulls are fields left out, and
     timestamps arrive as datetimes (naive ones are taken as UTC, as in the API)."""
-    import pyarrow.parquet as pq  # noqa: PLC0415 - only imports of Parquet files need it
+    import pyarrow as pa  # noqa: PLC0415 - only imports of Parquet files need it
+    import pyarrow.parquet as pq  # noqa: PLC0415
 
     try:
-        parquet = pq.ParquetFile(path)
-    except Exception as exc:  # pyarrow raises its own error types for unreadable files
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=PARQUET_BATCH):
+            yield from (checked(_parquet_row(row)) for row in batch.to_pylist())
+    except (pa.ArrowException, OSError) as exc:  # at the start or in a damaged row group
         raise UnreadableFileError(f"{path} is not a readable Parquet file: {exc}") from exc
-    for batch in parquet.iter_batches(batch_size=PARQUET_BATCH):
-        for row in batch.to_pylist():
-            yield checked({k: v for k, v in row.items() if v is not None})
+
+
+def _parquet_row(row: dict[str, Any]) -> dict[str, Any]:
+    item = {k: v for k, v in row.items() if v is not None}
+    # What data frames write for these columns: ratings as floats once a null is among them
+    # (2.0), numeric ids. Anything else is left for validation to reject with its reason.
+    rating = item.get("rating")
+    if isinstance(rating, float) and rating.is_integer():
+        item["rating"] = int(rating)
+    for name in ("external_id", "author_id", "place"):
+        if isinstance(item.get(name), int):
+            item[name] = str(item[name])
+    return item
 
 
 def parse_record(record: Any) -> RawItem:

@@ -58,7 +58,10 @@ def _message(problem: ErrorDetails) -> str:
         return "set by voxpop, it cannot be sent"
     pattern = problem.get("ctx", {}).get("pattern")
     if problem["type"] == "string_pattern_mismatch" and pattern in CONTROL_PATTERNS:
-        match = FORBIDDEN_CONTROL.search(problem["input"])
+        value = problem["input"]
+        # Bytes (a Parquet binary column) are validated as the UTF-8 text they decode to.
+        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+        match = FORBIDDEN_CONTROL.search(text)
         if match:
             return f"contains the control character U+{ord(match.group()):04X}"
         return "text is empty"

@@ -133,4 +133,4 @@ def _upsert(cursor: Any, rows: list[MentionRow]) -> list[str]:
         for row in rows:
             copy.write_row(table_values(row))
     cursor.execute(UPSERT)
-    return [str(row[0]) for row in cursor.fetchall()]
+    return [row[0].hex for row in cursor.fetchall()]  # the hex form the COPY path returns

@@ -123,3 +123,26 @@ def test_import_mentions_says_when_a_parquet_file_is_unreadable(tmp_path: Path) 
     path.write_bytes(b"PAR1 not really")
     with pytest.raises(CommandError, match="not a readable Parquet file"):
         call_command("import_mentions", str(path))
+
+
+def test_parquet_columns_as_data_frames_write_them(tmp_path: Path) -> None:
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    table = pa.table({
+        "source": ["post"] * 3,
+        "external_id": [101, 102, 103],  # numeric ids
+        "text": ["Bien", "Nul", "Correct"],
+        "created_at": ["2026-11-20T10:00:00Z"] * 3,
+        "rating": [4.0, None, 2.5],  # a null among integers makes the column float
+        "author_id": pa.array([b"dev-1", b"dev\x01", b"dev-3"], pa.binary()),
+    })  # fmt: skip
+    path = tmp_path / "frame.parquet"
+    pq.write_table(table, path)
+    out = StringIO()
+    call_command("import_mentions", str(path), stdout=out)
+    assert "3 rows: 1 stored, 0 duplicates, 2 rejected" in out.getvalue()
+    assert Mention.objects.get(external_id="101").rating == 4
+    rejects = [orjson.loads(line) for line in (tmp_path / "frame.parquet.rejects.jsonl").open("rb")]
+    assert rejects[0]["external_id"] == "102" and "U+0001" in rejects[0]["reason"]
+    assert rejects[1]["external_id"] == "103" and "rating" in rejects[1]["reason"]
