@@ -22,10 +22,12 @@ def mentions_set_columns(
     ids: Sequence[uuid.UUID | str],
     per_row: dict[str, PerRow],
     same_for_all: dict[str, Any],
+    only_status: str | None = None,
 ) -> int:
     """One UPDATE ... FROM unnest(...): per-row values (in the order of `ids`) and values
-    shared by every row. Django's bulk_update writes a CASE with a
-    branch per row that PostgreSQL tests for every row: quadratic, a second per 1,000 rows."""
+    shared by every row; with `only_status`, mentions no longer in that status are left alone.
+    Django's bulk_update writes a CASE with a branch per row that PostgreSQL tests for every
+    row: quadratic, a second per 1,000 rows."""
     if not ids:
         return 0
     names = list(per_row)
@@ -39,11 +41,13 @@ def mentions_set_columns(
     sql = (
         f"UPDATE mentions_mention m SET {', '.join(assignments)} "
         f"FROM unnest(%s::uuid[], {arrays}) AS v(id, {', '.join(names)}) WHERE m.id = v.id"
+        + (" AND m.status = %s" if only_status is not None else "")
     )
     params = [
         *same_for_all.values(),
         [str(i) for i in ids],
         *(list(column.values) for column in per_row.values()),
+        *([only_status] if only_status is not None else []),
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

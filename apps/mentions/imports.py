@@ -1,7 +1,6 @@
 """Service: import a large file of mentions chunk by chunk, each through `mentions_ingest`
 (the API's validation, one COPY, one transaction)."""
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,9 +31,3 @@ def _with_source(item: RawItem, source: str) -> RawItem:
     if isinstance(item.value, dict) and item.error is None and "source" not in item.value:
         return RawItem({**item.value, "source": source})
     return item
-
-
-def chunks_ingest(chunks: Iterable[list[Any]], source: str | None = None) -> Iterator[ChunkOutcome]:
-    """Store the chunks one after the other and yield their outcomes, in file order."""
-    for chunk in chunks:
-        yield chunk_ingest(chunk, source)

@@ -1,7 +1,10 @@
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 
-def chunked(values: list[Any], size: int) -> Iterable[list[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+def chunked(values: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Lists of at most `size` values, read lazily (a file's records as well as a list)."""
+    iterator = iter(values)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

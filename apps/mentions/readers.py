@@ -86,10 +86,6 @@ def parse_record(record: Any) -> RawItem:
         return RawItem(None, f"this line is malformed JSON: {exc}")
 
 
-def read_items(path: Path, file_format: str) -> Iterator[RawItem]:
-    return (parse_record(record) for record in read_records(path, file_format))
-
-
 def guess_format(path: Path) -> str:
     suffix = path.suffix.lower().lstrip(".")
     return {"ndjson": "jsonl", "json": "geojson", "pq": "parquet"}.get(suffix, suffix)

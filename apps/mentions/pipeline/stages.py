@@ -81,14 +81,6 @@ JOIN regions_boundarylayer l ON l.id = p.layer_id AND l.name = 'country'
 WHERE m.id = ANY(%(ids)s) AND m.status = %(status)s AND m.location_provenance = 'country'
   AND ST_Intersects(p.geom, m.location)
 """
-SET_H3 = """
-UPDATE mentions_mention m
-SET h3_r4 = v.r4, h3_r5 = v.r5, h3_r6 = v.r6, h3_r7 = v.r7, h3_r8 = v.r8, h3_r9 = v.r9,
-    status = %(next)s, status_changed_at = now()
-FROM unnest(%(ids)s::uuid[], %(r4)s::text[], %(r5)s::text[], %(r6)s::text[], %(r7)s::text[],
-            %(r8)s::text[], %(r9)s::text[]) AS v(id, r4, r5, r6, r7, r8, r9)
-WHERE m.id = v.id AND m.status = %(status)s
-"""
 
 
 def h3_cells(lat: float | None, lon: float | None, precision_m: float | None) -> list[str]:
@@ -109,7 +101,7 @@ def mentions_locate(
 
     The pipeline moves matched mentions on to enriched; a location correction re-runs it on an
     enriched or scored mention and leaves its status as it is (status == next_status)."""
-    params: dict[str, Any] = {"ids": list(ids), "status": status.value, "next": next_status.value}
+    params: dict[str, Any] = {"ids": list(ids), "status": status.value}
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(COUNTRY_PRECISION, params)
         cursor.execute(CLEAR_REGIONS, params)
@@ -122,8 +114,13 @@ def mentions_locate(
         rows = cursor.fetchall()
         cells = [h3_cells(lat, lon, precision) for _, lat, lon, precision in rows]
         columns = list(zip(*cells, strict=True)) if cells else [()] * len(H3_RESOLUTIONS)
-        for res, column in zip(H3_RESOLUTIONS, columns, strict=True):
-            params[f"r{res}"] = list(column)
-        params["ids"] = [row[0] for row in rows]
-        cursor.execute(SET_H3, params)
+        mentions_set_columns(
+            [row[0] for row in rows],
+            {
+                f"h3_r{res}": PerRow("text", column)
+                for res, column in zip(H3_RESOLUTIONS, columns, strict=True)
+            },
+            {"status": next_status.value, "status_changed_at": timezone.now()},
+            only_status=status.value,
+        )
     return [row[0] for row in rows]

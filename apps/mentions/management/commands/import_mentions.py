@@ -1,7 +1,5 @@
 import gc
 from collections import Counter
-from collections.abc import Iterator
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -9,15 +7,11 @@ import orjson
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from apps.mentions.imports import chunks_ingest
+from apps.mentions.imports import chunk_ingest
+from apps.mentions.ingest_batches import chunked
 from apps.mentions.readers import FORMATS, UnreadableFileError, guess_format, read_records
 
 CHUNK = 5_000
-
-
-def _chunks(records: Iterator[Any]) -> Iterator[list[Any]]:
-    while chunk := list(islice(records, CHUNK)):
-        yield chunk
 
 
 class Command(BaseCommand):
@@ -63,9 +57,9 @@ class Command(BaseCommand):
 
 def _import(path: Path, file_format: str, source: str | None, rejects_path: Path) -> Counter:
     totals: Counter = Counter(rows=0, stored=0, duplicates=0, rejected=0)
-    chunks = _chunks(read_records(path, file_format))
     with rejects_path.open("wb") as rejects, tqdm(unit=" rows", disable=None) as progress:
-        for outcome in chunks_ingest(chunks, source):
+        for chunk in chunked(read_records(path, file_format), CHUNK):
+            outcome = chunk_ingest(chunk, source)
             for rejection in outcome.rejected:
                 row = {
                     "row": totals["rows"] + rejection.index,
