@@ -142,8 +142,7 @@ kept AS MATERIALIZED (
 grouped AS (
     SELECT f.unit, f.brand_id,
            count(*) FILTER (WHERE kept.day IS NOT NULL) AS mentions,
-           count(DISTINCT f.author_hash) FILTER (
-               WHERE kept.day IS NOT NULL AND f.brand_id = ANY(%(author_brand_ids)s)) AS authors,
+           {authors} AS authors,
            count(*) FILTER (WHERE kept.day IS NOT NULL AND f.opinion_label = 'positive')
                AS positive,
            count(*) FILTER (WHERE kept.day IS NOT NULL AND f.opinion_label = 'neutral') AS neutral,
@@ -153,6 +152,9 @@ grouped AS (
     GROUP BY f.unit, f.brand_id
 )
 """ + ONLY_UNITS_ABOUT_FOCUS.format(rows="grouped")
+
+DISTINCT_AUTHORS = """count(DISTINCT f.author_hash) FILTER (
+               WHERE kept.day IS NOT NULL AND f.brand_id = ANY(%(author_brand_ids)s))"""
 
 UNPLACED_SQL = """
 SELECT count(*) AS mentions, count(DISTINCT m.author_hash) AS authors
@@ -173,12 +175,16 @@ def unit_where(query: InsightFilter, unit: UnitSpec) -> tuple[str, dict[str, Any
 
 
 def aggregate_sql(
-    query: InsightFilter, unit: UnitSpec, authors_of: tuple[int, ...] | None = None
+    query: InsightFilter,
+    unit: UnitSpec,
+    authors_of: tuple[int, ...] | None = None,
+    *,
+    with_authors: bool = True,
 ) -> tuple[str, dict[str, Any]]:
     where, params = unit_where(query, unit)
     sql = AGGREGATE_SQL.format(
         unit=unit.expression, source=MENTIONS_FROM, join=unit.join, where=where,
-        placed=unit.placed_condition,
+        placed=unit.placed_condition, authors=DISTINCT_AUTHORS if with_authors else "0",
     )  # fmt: skip
     brands = list(query.brand_ids if authors_of is None else authors_of)
     return sql, params | dict(unit.params) | {"k": k_threshold(), "author_brand_ids": brands}
@@ -189,18 +195,23 @@ def unit_counts(
     query: InsightFilter,
     unit: UnitSpec,
     authors_of: tuple[int, ...] | None = None,
+    *,
+    with_authors: bool = True,
 ) -> list[dict[str, Any]]:
     """Per (unit, brand): counts from kept atoms; `mentions` is 0 where every atom was dropped.
 
     `authors_of` (all by default) are the brands the figures are about: only units where one of
-    them appears are returned, and distinct authors, the costly part, are counted for them only.
-    Other brands (competitors, shown only as shares of voice) come in those units only where
-    they have kept atoms.
+    them appears are returned, and distinct authors, the costly part, are counted for them only
+    (and not at all, 0, without `with_authors`, for figures that never show them). Other
+    brands (competitors, shown only as shares of voice) come in those units only where they
+    have kept atoms. Suppression never depends on these counts: it is decided per atom.
     """
     brands = list(query.brand_ids if authors_of is None else authors_of)
     if can_use_rollups(query, unit) and rollups_fresh(cursor, query):
-        return rollup_unit_counts(cursor, query, unit, k_threshold(), brands)
-    return fetch_dicts(cursor, *aggregate_sql(query, unit, authors_of))
+        return rollup_unit_counts(
+            cursor, query, unit, k_threshold(), brands, with_authors=with_authors
+        )
+    return fetch_dicts(cursor, *aggregate_sql(query, unit, authors_of, with_authors=with_authors))
 
 
 def unplaced_sql(query: InsightFilter, unit: UnitSpec) -> tuple[str, dict[str, Any]]:

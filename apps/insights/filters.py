@@ -10,13 +10,12 @@ import orjson
 import shapely
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Envelope
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.brands.models import Brand
+from apps.brands.selectors import brands_entitled
 from apps.mentions.models import OpinionLabel, Source
 from apps.regions.models import Region
 from geo.distance import EARTH_RADIUS_M, haversine_m
@@ -53,13 +52,7 @@ def entitled_brands(user: Any, auth: Any) -> dict[str, Brand]:
     """Slug → brand a caller may read: a partner's brands and their competitors; staff: all."""
     from apps.partners.models import Partner  # noqa: PLC0415 - avoids an app-loading cycle
 
-    # Each brand carries `rival_ids`, its competitors' ids, so that no second query is needed.
-    rivals = Brand.competitors.through.objects.filter(from_brand_id=OuterRef("pk"))
-    brands = Brand.objects.annotate(rival_ids=ArraySubquery(rivals.values("to_brand_id")))
-    if isinstance(user, Partner):
-        own_or_rival = Q(partners=user) | Q(competitor_of__partners=user)
-        return {brand.slug: brand for brand in brands.filter(own_or_rival).distinct()}
-    return {brand.slug: brand for brand in brands}
+    return brands_entitled(user.pk if isinstance(user, Partner) else None)
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -40,12 +40,7 @@ sums AS MATERIALIZED (
            sum(neutral)::bigint AS neutral, sum(negative)::bigint AS negative
     FROM kept GROUP BY unit, brand_id
 ),
-people AS MATERIALIZED (
-    SELECT unit, brand_id, count(DISTINCT key) AS authors
-    FROM kept, unnest(kept.author_keys) AS key
-    WHERE brand_id = ANY(%(author_brand_ids)s)
-    GROUP BY unit, brand_id
-)
+people AS MATERIALIZED ({people})
 SELECT u.unit, u.brand_id, coalesce(s.mentions, 0) AS mentions, coalesce(p.authors, 0) AS authors,
        coalesce(s.positive, 0) AS positive, coalesce(s.neutral, 0) AS neutral,
        coalesce(s.negative, 0) AS negative
@@ -57,6 +52,16 @@ SELECT s.unit, s.brand_id, s.mentions, 0, s.positive, s.neutral, s.negative
 FROM sums s
 WHERE NOT s.brand_id = ANY(%(author_brand_ids)s) AND s.unit IN (SELECT unit FROM units)
 """
+
+# Distinct authors, the costly part (a count over every author key of the kept atoms), or none
+# for the figures that do not show them.
+PEOPLE_SQL = """
+    SELECT unit, brand_id, count(DISTINCT key) AS authors
+    FROM kept, unnest(kept.author_keys) AS key
+    WHERE brand_id = ANY(%(author_brand_ids)s)
+    GROUP BY unit, brand_id
+"""
+NO_PEOPLE_SQL = "SELECT unit, brand_id, 0::bigint AS authors FROM kept WHERE FALSE"
 
 UNPLACED_SQL = """
 SELECT coalesce(sum(mentions), 0) AS mentions,
@@ -104,7 +109,13 @@ def rollups_fresh(cursor: CursorWrapper, query: InsightFilter) -> bool:
 
 
 def rollup_unit_counts(
-    cursor: CursorWrapper, query: InsightFilter, unit: "UnitSpec", k: int, authors_of: list[int]
+    cursor: CursorWrapper,
+    query: InsightFilter,
+    unit: "UnitSpec",
+    k: int,
+    authors_of: list[int],
+    *,
+    with_authors: bool = True,
 ) -> list[dict[str, Any]]:
     days, params = _day_conditions(query)
     area = ""
@@ -114,7 +125,8 @@ def rollup_unit_counts(
     if unit.only_units is not None:
         area += f" AND {unit.rollup_unit} = ANY(%(only_units)s)"
         params["only_units"] = list(unit.only_units)
-    sql = ROLLUP_SQL.format(unit=unit.rollup_unit, days=days, area=area)
+    people = PEOPLE_SQL if with_authors else NO_PEOPLE_SQL
+    sql = ROLLUP_SQL.format(unit=unit.rollup_unit, days=days, area=area, people=people)
     params |= dict(unit.params) | {
         "rollup_level": unit.rollup_level, "brand_ids": list(query.brand_ids), "k": k,
         "author_brand_ids": authors_of,

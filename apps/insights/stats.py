@@ -111,23 +111,37 @@ def sentiment_residuals(rows: list[dict[str, Any]]) -> np.ndarray:
 
 def getis_ord(values: np.ndarray, neighbours: dict[Any, list[Any]], ids: list[Any]) -> dict:
     """Gi* z and two-sided p per unit, and hot/cold/not significant after Benjamini-Hochberg."""
+    return getis_ord_each({"values": values}, neighbours, ids)["values"]
+
+
+def getis_ord_each(
+    series: dict[str, np.ndarray], neighbours: dict[Any, list[Any]], ids: list[Any]
+) -> dict[str, dict]:
+    """`getis_ord` of several series on the same units, sharing one weights matrix."""
     from esda.getisord import G_Local  # noqa: PLC0415 - heavy, only hotspot requests need it
     from libpysal.weights import W  # noqa: PLC0415
 
-    if len(ids) < 3 or np.allclose(values, values[0]):
-        return {unit: _classified(0.0, 1.0, False) for unit in ids}
-    weights = W(neighbours, id_order=ids, silence_warnings=True)
-    # G is a ratio to the sum of the values, defined for positive values only; its z-score is
-    # unchanged by a shift, so residuals (negative as often as not) are shifted above zero.
-    shifted = values - values.min() + 1.0
-    gi = G_Local(shifted, weights, star=True, permutations=0, transform="B")
-    z = np.nan_to_num(np.asarray(gi.Zs, dtype=float))
-    p = 2 * stats.norm.sf(np.abs(z))
-    q = stats.false_discovery_control(p, method="bh")
-    return {
-        unit: _classified(float(z[i]), float(p[i]), bool(q[i] < FDR_ALPHA))
-        for i, unit in enumerate(ids)
-    }
+    # Gi* counts each unit as its own neighbour: given here, not added by esda's fill_diagonal,
+    # which took three quarters of a hotspot request's statistics.
+    with_self = {unit: [unit, *(n for n in neighbours[unit] if n != unit)] for unit in ids}
+    weights = W(with_self, id_order=ids, silence_warnings=True) if len(ids) >= 3 else None
+    result = {}
+    for name, values in series.items():
+        if weights is None or np.allclose(values, values[0]):
+            result[name] = {unit: _classified(0.0, 1.0, False) for unit in ids}
+            continue
+        # G is a ratio to the sum of the values, defined for positive values only; its z-score
+        # is unchanged by a shift, so residuals (negative as often as not) are shifted above 0.
+        shifted = values - values.min() + 1.0
+        gi = G_Local(shifted, weights, star=None, permutations=0, transform="B")
+        z = np.nan_to_num(np.asarray(gi.Zs, dtype=float))
+        p = 2 * stats.norm.sf(np.abs(z))
+        q = stats.false_discovery_control(p, method="bh")
+        result[name] = {
+            unit: _classified(float(z[i]), float(p[i]), bool(q[i] < FDR_ALPHA))
+            for i, unit in enumerate(ids)
+        }
+    return result
 
 
 def _classified(z: float, p: float, significant: bool) -> dict[str, Any]:

@@ -3,6 +3,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from apps.partners.models import ApiKey, Partner
+from apps.partners.selectors import api_key_by_hash
 from apps.partners.services import api_key_hash
 
 KEYWORD = "Api-Key"
@@ -21,9 +22,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         raw_key = raw_key.strip()
         if not raw_key:
             raise exceptions.AuthenticationFailed("The Api-Key header carries no key.")
-        api_key = (
-            ApiKey.objects.select_related("partner").filter(key_hash=api_key_hash(raw_key)).first()
-        )
+        api_key = api_key_by_hash(api_key_hash(raw_key))
         if api_key is None:
             raise exceptions.AuthenticationFailed("This API key is not valid.")
         if api_key.is_revoked:

@@ -16,7 +16,7 @@ from apps.insights.selectors.spatial import (
     region_codes,
 )
 from apps.insights.sql import insight_cursor
-from apps.insights.stats import getis_ord, sentiment_residuals
+from apps.insights.stats import getis_ord_each, sentiment_residuals
 
 # Regions that share a boundary (queen contiguity), computed by PostGIS on the subdivided parts.
 REGION_NEIGHBOURS_SQL = """
@@ -37,11 +37,11 @@ def hotspots(
     """
     with insight_cursor() as cursor:
         if layer:
-            rows = unit_counts(cursor, query, region_unit(layer_id_for(layer)))
+            rows = unit_counts(cursor, query, region_unit(layer_id_for(layer)), with_authors=False)
             codes = region_codes(cursor, {row["unit"] for row in rows})
         else:
             unit = h3_unit_for(cursor, query, check_resolution(resolution or 5))
-            rows = unit_counts(cursor, query, unit)
+            rows = unit_counts(cursor, query, unit, with_authors=False)
         brands = {}
         for brand_id in scope.focus_ids:
             shown = [r for r in rows if r["brand_id"] == brand_id and r["mentions"]]
@@ -60,8 +60,15 @@ def _classify(
 ) -> list[dict[str, Any]]:
     units = [row["unit"] for row in rows]
     figures = [brand_figures(row) for row in rows]
-    volume = getis_ord(np.array([f["mentions"] for f in figures], float), neighbours, units)
-    net = getis_ord(sentiment_residuals(rows), neighbours, units)
+    classes = getis_ord_each(
+        {
+            "volume": np.array([f["mentions"] for f in figures], float),
+            "sentiment": sentiment_residuals(rows),
+        },
+        neighbours,
+        units,
+    )
+    volume, net = classes["volume"], classes["sentiment"]
     result = []
     for unit, unit_figures in zip(units, figures, strict=True):
         entry: dict[str, Any] = {"mentions": unit_figures["mentions"],

@@ -3,7 +3,12 @@
 import numpy as np
 
 from apps.insights.figures import net_sentiment
-from apps.insights.stats import getis_ord, sentiment_residuals, volume_anomalies
+from apps.insights.stats import (
+    getis_ord,
+    getis_ord_each,
+    sentiment_residuals,
+    volume_anomalies,
+)
 
 
 def test_net_sentiment_interval_narrows_with_more_mentions_and_stays_in_bounds() -> None:
@@ -48,3 +53,23 @@ def test_gi_star_signs_do_not_depend_on_the_sign_of_the_values() -> None:
         result = getis_ord(values + shift, neighbours, ids)
         assert result[0]["class"] == "cold" and result[0]["z"] < 0
         assert result[48]["class"] == "not_significant"
+
+
+def test_gi_star_matches_esda_with_its_own_self_weights() -> None:
+    from esda.getisord import G_Local  # noqa: PLC0415
+    from libpysal.weights import W  # noqa: PLC0415
+
+    ids = [f"u{i}" for i in range(30)]
+    neighbours = {u: [ids[(i - 1) % 30], ids[(i + 1) % 30], ids[(i + 5) % 30]]
+                  for i, u in enumerate(ids)}  # fmt: skip
+    neighbours = {u: sorted(set(n) | {v for v, ns in neighbours.items() if u in ns})
+                  for u, n in neighbours.items()}  # fmt: skip
+    values = np.random.default_rng(3).gamma(2.0, 5.0, 30)
+    values[:4] += 40
+    weights = W(neighbours, id_order=ids, silence_warnings=True)
+    expected = G_Local(values - values.min() + 1.0, weights, star=True, permutations=0,
+                       transform="B").Zs  # fmt: skip
+    both = getis_ord_each({"a": values, "b": values * 2}, neighbours, ids)
+    for name in ("a", "b"):
+        assert np.allclose([both[name][u]["z"] for u in ids], np.round(expected, 3), atol=1e-3)
+    assert both["a"] == getis_ord(values, neighbours, ids)
