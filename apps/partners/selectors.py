@@ -6,7 +6,7 @@ from apps.partners.models import ApiKey, Partner
 
 
 def _columns(model: type[models.Model], alias: str) -> tuple[list[str], str]:
-    names = [field.column for field in model._meta.concrete_fields]
+    names = [str(field.column) for field in model._meta.concrete_fields]
     return names, ", ".join(f"{alias}.{name}" for name in names)
 
 
