@@ -197,6 +197,7 @@ def unit_counts(
     authors_of: tuple[int, ...] | None = None,
     *,
     with_authors: bool = True,
+    shown_only: bool = False,
 ) -> list[dict[str, Any]]:
     """Per (unit, brand): counts from kept atoms; `mentions` is 0 where every atom was dropped.
 
@@ -205,13 +206,18 @@ def unit_counts(
     (and not at all, 0, without `with_authors`, for figures that never show them). Other
     brands (competitors, shown only as shares of voice) come in those units only where they
     have kept atoms. Suppression never depends on these counts: it is decided per atom.
+    `shown_only` (without authors) leaves out the units where every atom was dropped.
     """
+    if shown_only and with_authors:
+        raise ValueError("shown_only counts carry no distinct authors: pass with_authors=False.")
     brands = list(query.brand_ids if authors_of is None else authors_of)
     if can_use_rollups(query, unit) and rollups_fresh(cursor, query):
         return rollup_unit_counts(
-            cursor, query, unit, k_threshold(), brands, with_authors=with_authors
-        )
-    return fetch_dicts(cursor, *aggregate_sql(query, unit, authors_of, with_authors=with_authors))
+            cursor, query, unit, k_threshold(), brands,
+            with_authors=with_authors, shown_only=shown_only,
+        )  # fmt: skip
+    rows = fetch_dicts(cursor, *aggregate_sql(query, unit, authors_of, with_authors=with_authors))
+    return [row for row in rows if row["mentions"]] if shown_only else rows
 
 
 def unplaced_sql(query: InsightFilter, unit: UnitSpec) -> tuple[str, dict[str, Any]]:

@@ -53,6 +53,18 @@ FROM sums s
 WHERE NOT s.brand_id = ANY(%(author_brand_ids)s) AND s.unit IN (SELECT unit FROM units)
 """
 
+# Units where the brands have kept atoms, and their sums only: for figures that neither show
+# suppressed units nor distinct authors (hotspots), read through the kept-atoms index alone.
+SHOWN_SQL = """
+SELECT {unit} AS unit, brand_id, sum(mentions)::bigint AS mentions, 0::bigint AS authors,
+       sum(positive)::bigint AS positive, sum(neutral)::bigint AS neutral,
+       sum(negative)::bigint AS negative
+FROM insights_unitdayrollup
+WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) AND authors >= %(k)s
+  {days} {area}
+GROUP BY 1, brand_id
+"""
+
 # Distinct authors, the costly part (a count over every author key of the kept atoms), or none
 # for the figures that do not show them.
 PEOPLE_SQL = """
@@ -116,7 +128,9 @@ def rollup_unit_counts(
     authors_of: list[int],
     *,
     with_authors: bool = True,
+    shown_only: bool = False,
 ) -> list[dict[str, Any]]:
+    """`ROLLUP_SQL`; with `shown_only`, only the sums of units with kept atoms (`SHOWN_SQL`)."""
     days, params = _day_conditions(query)
     area = ""
     if has_area(query) and unit.whole_unit_condition is not None:
@@ -126,7 +140,9 @@ def rollup_unit_counts(
         area += f" AND {unit.rollup_unit} = ANY(%(only_units)s)"
         params["only_units"] = list(unit.only_units)
     people = PEOPLE_SQL if with_authors else NO_PEOPLE_SQL
-    sql = ROLLUP_SQL.format(unit=unit.rollup_unit, days=days, area=area, people=people)
+    sql = (SHOWN_SQL if shown_only else ROLLUP_SQL).format(
+        unit=unit.rollup_unit, days=days, area=area, people=people
+    )
     params |= dict(unit.params) | {
         "rollup_level": unit.rollup_level, "brand_ids": list(query.brand_ids), "k": k,
         "author_brand_ids": authors_of,

@@ -37,11 +37,13 @@ def hotspots(
     """
     with insight_cursor() as cursor:
         if layer:
-            rows = unit_counts(cursor, query, region_unit(layer_id_for(layer)), with_authors=False)
+            rows = unit_counts(
+                cursor, query, region_unit(layer_id_for(layer)), with_authors=False, shown_only=True
+            )
             codes = region_codes(cursor, {row["unit"] for row in rows})
         else:
             unit = h3_unit_for(cursor, query, check_resolution(resolution or 5))
-            rows = unit_counts(cursor, query, unit, with_authors=False)
+            rows = unit_counts(cursor, query, unit, with_authors=False, shown_only=True)
         brands = {}
         for brand_id in scope.focus_ids:
             shown = [r for r in rows if r["brand_id"] == brand_id and r["mentions"]]
