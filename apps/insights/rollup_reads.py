@@ -68,8 +68,8 @@ GROUP BY 1, brand_id
 # Distinct authors, the costly part (a count over every author key of the kept atoms), or none
 # for the figures that do not show them.
 PEOPLE_SQL = """
-    SELECT unit, brand_id, count(DISTINCT key) AS authors
-    FROM kept, unnest(kept.author_keys) AS key
+    SELECT unit, brand_id, icount(uniq(sort(author_keys_cat(author_keys)))) AS authors
+    FROM kept
     WHERE brand_id = ANY(%(author_brand_ids)s)
     GROUP BY unit, brand_id
 """
@@ -77,8 +77,7 @@ NO_PEOPLE_SQL = "SELECT unit, brand_id, 0::bigint AS authors FROM kept WHERE FAL
 
 UNPLACED_SQL = """
 SELECT coalesce(sum(mentions), 0) AS mentions,
-       (SELECT count(DISTINCT key) FROM insights_unitdayrollup r2, unnest(r2.author_keys) AS key
-        WHERE r2.level = %(rollup_level)s AND r2.brand_id = ANY(%(brand_ids)s) {days2}) AS authors
+       icount(uniq(sort(author_keys_cat(author_keys)))) AS authors
 FROM insights_unitdayrollup
 WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) {days}
 """
@@ -152,7 +151,5 @@ def rollup_unit_counts(
 
 def rollup_unplaced(cursor: CursorWrapper, query: InsightFilter, unit: "UnitSpec") -> dict:
     days, params = _day_conditions(query)
-    days2, _ = _day_conditions(query, "r2.day")
-    sql = UNPLACED_SQL.format(days=days, days2=days2)
     params |= {"rollup_level": f"unplaced:{unit.rollup_level}", "brand_ids": list(query.brand_ids)}
-    return fetch_dicts(cursor, sql, params)[0]
+    return fetch_dicts(cursor, UNPLACED_SQL.format(days=days), params)[0]

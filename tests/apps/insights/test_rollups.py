@@ -124,6 +124,30 @@ def test_a_mention_about_two_brands_is_not_placed_once(
     assert body["not_placed"] == 11 and len(body["features"]) == 11
 
 
+def test_an_author_of_several_days_counts_once_from_the_rollups(
+    read_client: APIClient, world: World, seed: Seeder
+) -> None:
+    # The same 12 people on three days: per-day atoms hold their keys three times.
+    for day in range(3):
+        seed(world.alpha, 12, WEST, when=DAY + dt.timedelta(days=day))
+        seed(world.alpha, 10, WEST, when=DAY + dt.timedelta(days=day), precision_m=1_000_000,
+             provenance="profile")  # fmt: skip
+    mentions = list(Mention.objects.all())
+    for mention in mentions:
+        mention.author_hash = "same-" + mention.author_hash.rsplit("-", 1)[1]
+    Mention.objects.bulk_update(mentions, ["author_hash"])
+    rollups_refresh_all()
+    params = {"layer": "fr-region", "geometry": "false", "brand": "alpha"}
+    answers = []
+    for use_rollups in (True, False):
+        with override_settings(INSIGHTS_USE_ROLLUPS=use_rollups):
+            answers.append(read_client.get("/api/v1/insights/regions/", params).json())
+    assert answers[0] == answers[1]
+    west = {f["id"]: f["properties"] for f in answers[0]["features"]}["W"]["brands"]["alpha"]
+    assert (west["mentions"], west["authors"]) == (36, 12)
+    assert answers[0]["not_placed"] == 30
+
+
 def test_a_deleted_brand_leaves_the_rollups_refreshable(
     read_client: APIClient, world: World, seed: Seeder
 ) -> None:
