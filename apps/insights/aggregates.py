@@ -198,6 +198,7 @@ def unit_counts(
     *,
     with_authors: bool = True,
     shown_only: bool = False,
+    fresh: bool | None = None,
 ) -> list[dict[str, Any]]:
     """Per (unit, brand): counts from kept atoms; `mentions` is 0 where every atom was dropped.
 
@@ -207,11 +208,12 @@ def unit_counts(
     brands (competitors, shown only as shares of voice) come in those units only where they
     have kept atoms. Suppression never depends on these counts: it is decided per atom.
     `shown_only` (without authors) leaves out the units where every atom was dropped.
+    `fresh` is `rollups_fresh` for the query when the caller already asked it.
     """
     if shown_only and with_authors:
         raise ValueError("shown_only counts carry no distinct authors: pass with_authors=False.")
     brands = list(query.brand_ids if authors_of is None else authors_of)
-    if can_use_rollups(query, unit) and rollups_fresh(cursor, query):
+    if can_use_rollups(query, unit) and _fresh(cursor, query, fresh):
         return rollup_unit_counts(
             cursor, query, unit, k_threshold(), brands,
             with_authors=with_authors, shown_only=shown_only,
@@ -228,9 +230,16 @@ def unplaced_sql(query: InsightFilter, unit: UnitSpec) -> tuple[str, dict[str, A
     return sql, params | dict(unit.params)
 
 
-def unplaced_count(cursor: CursorWrapper, query: InsightFilter, unit: UnitSpec) -> int | None:
+def _fresh(cursor: CursorWrapper, query: InsightFilter, known: bool | None) -> bool:
+    return rollups_fresh(cursor, query) if known is None else known
+
+
+def unplaced_count(
+    cursor: CursorWrapper, query: InsightFilter, unit: UnitSpec, fresh: bool | None = None
+) -> int | None:
     """Matching mentions that cannot be placed at this level; None when too few authors."""
-    if can_use_rollups(query, unit) and not has_area(query) and rollups_fresh(cursor, query):
+    rollups = can_use_rollups(query, unit) and not has_area(query)
+    if rollups and _fresh(cursor, query, fresh):
         row = rollup_unplaced(cursor, query, unit)
     else:
         row = fetch_dicts(cursor, *unplaced_sql(query, unit))[0]

@@ -29,9 +29,14 @@ class UnitDayRollup(models.Model):
                 fields=("level", "brand", "day", "unit"), name="rollup_unique_level_brand_day_unit"
             )
         ]
-        # Finds the kept atoms (at least k authors) of a period without reading the others.
+        # Finds the kept atoms (at least k authors) of a period without reading the others, and
+        # holds their sums, so that reads other than distinct authors need no table rows.
         indexes = [
-            models.Index(fields=("level", "brand", "day", "authors"), name="rollup_kept_atoms_idx")
+            models.Index(
+                fields=("level", "brand", "day", "authors"),
+                include=("unit", "mentions", "positive", "neutral", "negative"),
+                name="rollup_kept_atoms_sums_idx",
+            )
         ]
 
     def __str__(self) -> str:

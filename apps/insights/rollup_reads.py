@@ -19,28 +19,32 @@ if TYPE_CHECKING:
     from apps.insights.aggregates import UnitSpec
 
 # The focus brands' units are read from the unique index alone (level, brand, day, unit); sums
-# and distinct authors only from the atoms kept (at least k authors), a small part at fine
-# levels, found through the (level, brand, day, authors) index without reading the other rows.
-# Competitors come from the kept atoms only, in the focus brands' units. The CTEs are
-# materialised so that no plan can repeat the author count once per unit.
+# only from the atoms kept (at least k authors), a small part at fine levels, read from the
+# (level, brand, day, authors) index that holds them; distinct authors from the focus brands'
+# kept atoms. Competitors come from the kept atoms only, in the focus brands' units. The CTEs
+# are materialised so that no plan can repeat the author count once per unit.
 ROLLUP_SQL = """
 WITH units AS MATERIALIZED (
     SELECT DISTINCT {unit} AS unit, brand_id
     FROM insights_unitdayrollup
     WHERE level = %(rollup_level)s AND brand_id = ANY(%(author_brand_ids)s) {days} {area}
 ),
-kept AS MATERIALIZED (
-    SELECT {unit} AS unit, brand_id, mentions, positive, neutral, negative, author_keys
+sums AS MATERIALIZED (
+    SELECT {unit} AS unit, brand_id, sum(mentions)::bigint AS mentions,
+           sum(positive)::bigint AS positive, sum(neutral)::bigint AS neutral,
+           sum(negative)::bigint AS negative
     FROM insights_unitdayrollup
     WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) AND authors >= %(k)s
       {days} {area}
+    GROUP BY 1, brand_id
 ),
-sums AS MATERIALIZED (
-    SELECT unit, brand_id, sum(mentions)::bigint AS mentions, sum(positive)::bigint AS positive,
-           sum(neutral)::bigint AS neutral, sum(negative)::bigint AS negative
-    FROM kept GROUP BY unit, brand_id
-),
-people AS MATERIALIZED ({people})
+people AS MATERIALIZED (
+    SELECT {unit} AS unit, brand_id, {authors} AS authors
+    FROM insights_unitdayrollup
+    WHERE level = %(rollup_level)s AND brand_id = ANY(%(author_brand_ids)s) AND authors >= %(k)s
+      {days} {area} {people}
+    GROUP BY 1, brand_id
+)
 SELECT u.unit, u.brand_id, coalesce(s.mentions, 0) AS mentions, coalesce(p.authors, 0) AS authors,
        coalesce(s.positive, 0) AS positive, coalesce(s.neutral, 0) AS neutral,
        coalesce(s.negative, 0) AS negative
@@ -52,6 +56,10 @@ SELECT s.unit, s.brand_id, s.mentions, 0, s.positive, s.neutral, s.negative
 FROM sums s
 WHERE NOT s.brand_id = ANY(%(author_brand_ids)s) AND s.unit IN (SELECT unit FROM units)
 """
+
+# Distinct authors over the atoms' keys, concatenated per unit, then sorted and deduplicated by
+# intarray's C functions: about five times faster than count(DISTINCT) over the unnested keys.
+DISTINCT_AUTHOR_KEYS = "icount(uniq(sort(author_keys_cat(author_keys))))"
 
 # Units where the brands have kept atoms, and their sums only: for figures that neither show
 # suppressed units nor distinct authors (hotspots), read through the kept-atoms index alone.
@@ -65,19 +73,9 @@ WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) AND authors >= 
 GROUP BY 1, brand_id
 """
 
-# Distinct authors, the costly part (a count over every author key of the kept atoms), or none
-# for the figures that do not show them.
-PEOPLE_SQL = """
-    SELECT unit, brand_id, icount(uniq(sort(author_keys_cat(author_keys)))) AS authors
-    FROM kept
-    WHERE brand_id = ANY(%(author_brand_ids)s)
-    GROUP BY unit, brand_id
-"""
-NO_PEOPLE_SQL = "SELECT unit, brand_id, 0::bigint AS authors FROM kept WHERE FALSE"
-
 UNPLACED_SQL = """
 SELECT coalesce(sum(mentions), 0) AS mentions,
-       icount(uniq(sort(author_keys_cat(author_keys)))) AS authors
+       {authors} AS authors
 FROM insights_unitdayrollup
 WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) {days}
 """
@@ -138,10 +136,12 @@ def rollup_unit_counts(
     if unit.only_units is not None:
         area += f" AND {unit.rollup_unit} = ANY(%(only_units)s)"
         params["only_units"] = list(unit.only_units)
-    people = PEOPLE_SQL if with_authors else NO_PEOPLE_SQL
     sql = (SHOWN_SQL if shown_only else ROLLUP_SQL).format(
-        unit=unit.rollup_unit, days=days, area=area, people=people
-    )
+        unit=unit.rollup_unit, days=days, area=area,
+        # Figures that never show distinct authors read no author keys at all.
+        authors=DISTINCT_AUTHOR_KEYS if with_authors else "0::bigint",
+        people="" if with_authors else "AND FALSE",
+    )  # fmt: skip
     params |= dict(unit.params) | {
         "rollup_level": unit.rollup_level, "brand_ids": list(query.brand_ids), "k": k,
         "author_brand_ids": authors_of,
@@ -152,4 +152,5 @@ def rollup_unit_counts(
 def rollup_unplaced(cursor: CursorWrapper, query: InsightFilter, unit: "UnitSpec") -> dict:
     days, params = _day_conditions(query)
     params |= {"rollup_level": f"unplaced:{unit.rollup_level}", "brand_ids": list(query.brand_ids)}
-    return fetch_dicts(cursor, UNPLACED_SQL.format(days=days), params)[0]
+    sql = UNPLACED_SQL.format(days=days, authors=DISTINCT_AUTHOR_KEYS)
+    return fetch_dicts(cursor, sql, params)[0]

@@ -19,6 +19,7 @@ from apps.insights.aggregates import (
 )
 from apps.insights.figures import figures_by_unit, is_suppressed
 from apps.insights.filters import InsightFilter
+from apps.insights.rollup_reads import rollups_fresh
 from apps.insights.selectors.scope import BrandScope
 from apps.insights.sql import fetch_dicts, insight_cursor
 from apps.mentions.models import H3_RESOLUTIONS
@@ -54,9 +55,11 @@ def check_resolution(resolution: int) -> int:
 def _unit_figures(
     cursor: CursorWrapper, query: InsightFilter, scope: BrandScope, unit: UnitSpec
 ) -> tuple[dict[Any, dict[str, Any]], int | None]:
-    rows = unit_counts(cursor, query.with_brands(scope.all_ids), unit, scope.focus_ids)
+    # Both reads cover the same days: whether their rollups are fresh is asked once.
+    fresh = rollups_fresh(cursor, query)
+    rows = unit_counts(cursor, query.with_brands(scope.all_ids), unit, scope.focus_ids, fresh=fresh)
     figures = figures_by_unit(rows, scope.slugs, scope.focus_ids, scope.competitors)
-    return figures, unplaced_count(cursor, query, unit)
+    return figures, unplaced_count(cursor, query, unit, fresh=fresh)
 
 
 def _collection(features: list[dict[str, Any]], unplaced: int | None, **extra: Any) -> dict:
