@@ -28,6 +28,9 @@ class ModelConfig:
     max_length: int = 128
     temperature: float = 1.0
     class_bias: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+    # Per language (ISO 639-1), replacing class_bias for texts known to be in it: the training
+    # mix shifts each language's priors differently (English tweets read as too neutral).
+    lang_bias: dict[str, list[float]] = field(default_factory=dict)
     labels: list[str] = field(default_factory=lambda: ["negative", "neutral", "positive"])
     training: dict[str, Any] = field(default_factory=dict)
 

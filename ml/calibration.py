@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ml.artifact import save_artifact
-from ml.data import read_examples
+from ml.artifact import ModelConfig, save_artifact
+from ml.data import Example, read_examples
 from ml.labels import LABEL_INDEX
 from ml.metrics import confusion, macro_scores
 from ml.serving import Predictor
@@ -51,24 +51,58 @@ def fit_class_bias(
         if value > best + 1e-9 or (
             abs(value - best) <= 1e-9 and abs(bias).sum() < sum(map(abs, best_bias))
         ):
-            best, best_bias = value, [float(v) for v in bias]
+            best, best_bias = value, [round(float(v), 2) for v in bias]
     return best_bias
 
 
+# A language gets its own biases only with enough labelled texts to choose them.
+MIN_LANG_EXAMPLES = 200
+
+
+def fit_lang_bias(
+    logits: torch.Tensor, labels: Sequence[int], sources: Sequence[str], langs: Sequence[str]
+) -> dict[str, list[float]]:
+    """`fit_class_bias` on each language's texts, for languages with enough of them."""
+    codes = np.asarray(langs)
+    fitted = {}
+    for lang in sorted(set(langs)):
+        rows = np.flatnonzero(codes == lang).tolist()
+        if len(rows) >= MIN_LANG_EXAMPLES:
+            fitted[lang] = fit_class_bias(
+                logits[rows], [labels[i] for i in rows], [sources[i] for i in rows]
+            )
+    return fitted
+
+
+def calibrate(
+    config: ModelConfig, logits: torch.Tensor, examples: Sequence[Example]
+) -> torch.Tensor:
+    """Set the config's class biases (general, then per language) and temperature from the raw
+    logits of labelled examples; returns the logits with their biases added."""
+    labels = [e.label for e in examples]
+    sources, langs = [e.source for e in examples], [e.lang for e in examples]
+    config.class_bias = fit_class_bias(logits, labels, sources)
+    config.lang_bias = fit_lang_bias(logits, labels, sources, langs)
+    adjusted = logits + _biases(config, langs)
+    config.temperature = fit_temperature(adjusted, torch.tensor(labels))
+    return adjusted
+
+
 def recalibrate(folder: Path, dev_file: Path, out_dir: Path) -> tuple[str, Path]:
-    """Fit class biases and temperature of a trained model on labelled data; saved as a new
-    version (the config changes, so does the hash)."""
+    """`calibrate` a trained model on labelled data; saved as a new version (the config
+    changes, so does the hash)."""
     predictor = Predictor(folder)
     examples = read_examples(dev_file)
-    logits = predictor.logits([e.text for e in examples])
-    labels = [e.label for e in examples]
     config = replace(predictor.config)
-    config.class_bias = fit_class_bias(logits, labels, [e.source for e in examples])
-    adjusted = logits + torch.tensor(config.class_bias)
-    config.temperature = fit_temperature(adjusted, torch.tensor(labels))
-    score = mean_source_f1(adjusted.argmax(dim=1).numpy(), np.asarray(labels),
+    adjusted = calibrate(config, predictor.logits([e.text for e in examples]), examples)
+    score = mean_source_f1(adjusted.argmax(dim=1).numpy(), np.asarray([e.label for e in examples]),
                            [e.source for e in examples])  # fmt: skip
     return save_artifact(predictor.model, config, out_dir, {"dev_mean_source_macro_f1": score})
+
+
+def _biases(config: ModelConfig, langs: Sequence[str]) -> torch.Tensor:
+    rows = [config.lang_bias.get(lang, config.class_bias) for lang in langs]
+    return torch.tensor(rows, dtype=torch.float32)
 
 
 def main(argv: list[str] | None = None) -> None:

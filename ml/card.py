@@ -51,6 +51,13 @@ def _table(report: dict[str, Any], grouping: str) -> list[str]:
     return lines
 
 
+def _biases(config: dict[str, Any]) -> str:
+    per_lang = "".join(
+        f"; {lang} {bias}" for lang, bias in sorted(config.get("lang_bias", {}).items())
+    )
+    return f"{config.get('class_bias', [0.0, 0.0, 0.0])} by default{per_lang}"
+
+
 def render_card(folder: Path, report: dict[str, Any]) -> str:
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     training = config.get("training", {})
@@ -70,6 +77,7 @@ def render_card(folder: Path, report: dict[str, Any]) -> str:
         "",
         f"- base: `{config['base']}`; layers {config['frozen_layers']}-11 and the head trained, "
         f"max {config['max_length']} tokens, temperature {config['temperature']:.3f}",
+        f"- class biases (negative, neutral, positive, added to the logits): {_biases(config)}",
         f"- data fingerprint: `{training.get('data_fingerprint', '?')}`, "
         f"{training.get('train_examples', '?')} training examples",
         "- reproduce: `python -m ml.train --config ml/configs/default.yaml "

@@ -43,7 +43,7 @@ class ModelSystem:
         return self.predict_scored(texts, langs)[0]
 
     def predict_scored(self, texts: Sequence[str], langs: Sequence[str]) -> Scored:
-        predictions = self.predictor.predict(texts)
+        predictions = self.predictor.predict(texts, langs)
         return [LABEL_INDEX[p.label] for p in predictions], [p.confidence for p in predictions]
 
 

@@ -62,6 +62,10 @@ class Predictor:
             model = model.to(torch.bfloat16)
         self.model = model
         self._bias = torch.tensor(self.config.class_bias, dtype=torch.float32)
+        self._lang_bias = {
+            lang: torch.tensor(bias, dtype=torch.float32)
+            for lang, bias in self.config.lang_bias.items()
+        }
         self.version = folder.name
 
     @torch.inference_mode()
@@ -77,15 +81,29 @@ class Predictor:
             out[chosen] = self.model(batch.input_ids, batch.attention_mask).float()
         return out
 
-    def probabilities(self, texts: Sequence[str], batch_size: int = 64) -> torch.Tensor:
+    def biases(self, count: int, langs: Sequence[str | None] | None = None) -> torch.Tensor:
+        """[count, 3] the calibrated bias of each text: its language's, else the general one."""
+        if langs is None or not self._lang_bias:
+            return self._bias.expand(count, -1)
+        return torch.stack([self._lang_bias.get(lang or "", self._bias) for lang in langs])
+
+    def probabilities(
+        self, texts: Sequence[str], langs: Sequence[str | None] | None = None, batch_size: int = 64
+    ) -> torch.Tensor:
         """[len(texts), 3] calibrated class probabilities, in the input order."""
-        logits = self.logits(texts, batch_size) + self._bias
+        logits = self.logits(texts, batch_size) + self.biases(len(texts), langs)
         return torch.softmax(logits / self.config.temperature, dim=1)
 
-    def predict(self, texts: Sequence[str], batch_size: int = 64) -> list[Prediction]:
+    def predict(
+        self, texts: Sequence[str], langs: Sequence[str | None] | None = None, batch_size: int = 64
+    ) -> list[Prediction]:
+        """Label, score and confidence per text; `langs` (one per text, None where unknown)
+        selects each text's calibration."""
         if not texts:
             return []
-        probabilities = self.probabilities(texts, batch_size)
+        if langs is not None and len(langs) != len(texts):
+            raise ValueError(f"{len(langs)} languages for {len(texts)} texts: give one per text.")
+        probabilities = self.probabilities(texts, langs, batch_size)
         confidence, index = probabilities.max(dim=1)
         scores = probabilities[:, POSITIVE] - probabilities[:, NEGATIVE]
         return [

@@ -19,12 +19,12 @@ import yaml
 from tqdm import tqdm
 
 from ml.artifact import ModelConfig, build_model, save_artifact
-from ml.calibration import fit_class_bias, mean_source_f1
+from ml.calibration import calibrate, mean_source_f1
 from ml.data import Example, fingerprint, read_examples
 from ml.features import CachedStates, cache_frozen_states
 from ml.labels import LABELS
 from ml.model import OpinionClassifier
-from ml.train_loop import epoch_batches, evaluate_logits, fit_temperature, train_epoch
+from ml.train_loop import epoch_batches, evaluate_logits, train_epoch
 
 
 @dataclass
@@ -126,11 +126,7 @@ def _finish(
     paths: list[Path],
     n_train: int,
 ) -> tuple[str, Path, dict[str, Any]]:
-    logits = evaluate_logits(model, dev_states, len(dev_set))
-    labels = [e.label for e in dev_set]
-    model_config.class_bias = fit_class_bias(logits, labels, [e.source for e in dev_set])
-    logits = logits + torch.tensor(model_config.class_bias)
-    model_config.temperature = fit_temperature(logits, torch.tensor(labels))
+    logits = calibrate(model_config, evaluate_logits(model, dev_states, len(dev_set)), dev_set)
     model_config.training = {**run.config, "data_fingerprint": fingerprint(paths),
                              "train_examples": n_train}  # fmt: skip
     metrics = {"dev_mean_source_macro_f1": _source_f1(logits, dev_set)}

@@ -30,7 +30,9 @@ def mentions_score(ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
     predictor = current_predictor()
     if predictor is None:
         return []  # nothing promoted yet: they wait, enriched, and promotion scores them
-    mentions = list(Mention.objects.filter(id__in=ids, status=Status.ENRICHED).only("id", "text"))
+    mentions = list(
+        Mention.objects.filter(id__in=ids, status=Status.ENRICHED).only("id", "text", "lang")
+    )
     _apply(predictor, mentions)
     return [m.id for m in mentions]
 
@@ -42,7 +44,7 @@ def mentions_rescore(predictor: "Predictor", ids: Sequence[uuid.UUID]) -> int:
         Mention.objects.filter(id__in=ids, status__in=(Status.ENRICHED, Status.SCORED))
         .filter(~Q(model_version=predictor.version))
         .exclude(not_a_model())
-        .only("id", "text")
+        .only("id", "text", "lang")
     )
     _apply(predictor, mentions)
     return len(mentions)
@@ -51,7 +53,7 @@ def mentions_rescore(predictor: "Predictor", ids: Sequence[uuid.UUID]) -> int:
 def _apply(predictor: "Predictor", mentions: list[Mention]) -> None:
     if not mentions:
         return
-    predictions = predictor.predict([m.text for m in mentions])
+    predictions = predictor.predict([m.text for m in mentions], [m.lang for m in mentions])
     with transaction.atomic():
         mentions_set_columns(
             [m.id for m in mentions],

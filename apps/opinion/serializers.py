@@ -8,12 +8,27 @@ class PredictRequestSerializer(serializers.Serializer):
         min_length=1,
         max_length=settings.OPINION_PREDICT_MAX_TEXTS,
     )
+    langs = serializers.ListField(
+        child=serializers.CharField(max_length=8, allow_null=True, allow_blank=True),
+        required=False,
+        help_text="The language (ISO 639-1) of each text, null where unknown; detected when "
+        "absent. It selects the model's calibration for that language.",
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        langs = attrs.get("langs")
+        if langs is not None and len(langs) != len(attrs["texts"]):
+            raise serializers.ValidationError(
+                {"langs": f"Give one language per text: {len(langs)} for {len(attrs['texts'])}."}
+            )
+        return attrs
 
 
 class PredictionSerializer(serializers.Serializer):
     label = serializers.ChoiceField(choices=["negative", "neutral", "positive"])  # type: ignore[assignment]
     score = serializers.FloatField(help_text="P(positive) - P(negative), in [-1, 1]")
     confidence = serializers.FloatField(help_text="calibrated probability of the label")
+    lang = serializers.CharField(help_text="the language the text was read as (given or detected)")
 
 
 class PredictResponseSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.common.exceptions import ServiceUnavailable
+from apps.opinion.languages import languages_of
 from apps.opinion.predictor import current_predictor
 from apps.opinion.serializers import PredictRequestSerializer, PredictResponseSerializer
 
@@ -28,9 +29,12 @@ class PredictView(APIView):
         predictor = current_predictor()
         if predictor is None:
             raise ServiceUnavailable("No opinion model is promoted yet; promote one first.")
-        predictions = predictor.predict(query.validated_data["texts"])
+        texts = query.validated_data["texts"]
+        langs = languages_of(texts, query.validated_data.get("langs", []))
+        predictions = predictor.predict(texts, langs)
         results = [
-            {"label": p.label, "score": round(p.score, 4), "confidence": round(p.confidence, 4)}
-            for p in predictions
-        ]
+            {"label": p.label, "score": round(p.score, 4), "confidence": round(p.confidence, 4),
+             "lang": lang}
+            for p, lang in zip(predictions, langs, strict=True)
+        ]  # fmt: skip
         return Response({"model_version": predictor.version, "results": results})

@@ -1,6 +1,6 @@
 import torch
 
-from ml.calibration import fit_class_bias, mean_source_f1
+from ml.calibration import fit_class_bias, fit_lang_bias, mean_source_f1
 
 
 def test_class_bias_recovers_a_shifted_decision_boundary() -> None:
@@ -20,3 +20,18 @@ def test_no_bias_when_nothing_to_gain() -> None:
     logits = torch.eye(3).repeat(4, 1) * 3
     labels = [0, 1, 2] * 4
     assert fit_class_bias(logits, labels, ["s"] * 12) == [0.0, 0.0, 0.0]
+
+
+def test_each_language_gets_the_biases_its_own_texts_need() -> None:
+    # English positives lean neutral, French ones do not: only English needs a positive bias.
+    shifted = [[0.0, 1.0, 0.6]] * 100 + [[0.0, 1.0, -2.0]] * 100 + [[2.0, 0.0, 0.0]] * 100
+    clean = [[0.0, 0.0, 2.0]] * 100 + [[0.0, 2.0, 0.0]] * 100 + [[2.0, 0.0, 0.0]] * 100
+    logits = torch.tensor(shifted + clean)
+    labels = ([2] * 100 + [1] * 100 + [0] * 100) * 2
+    langs = ["en"] * 300 + ["fr"] * 300
+    sources = ["tweets-en"] * 300 + ["tweets-fr"] * 300
+    fitted = fit_lang_bias(logits, labels, sources, langs)
+    assert fitted["fr"] == [0.0, 0.0, 0.0]
+    assert fitted["en"][1] == 0.0 and 0.4 < fitted["en"][2] <= 1.5
+    # Too few texts to choose biases for a language: it keeps the default ones.
+    assert "de" not in fit_lang_bias(logits[:10], labels[:10], sources[:10], ["de"] * 10)

@@ -60,3 +60,17 @@ def test_bf16_probabilities_stay_close_to_fp32() -> None:
     bf16 = Predictor(_shipped(), threads=2, precision="bf16").probabilities(texts)
     assert bf16.dtype == fp32.dtype
     assert (bf16 - fp32).abs().max() < 0.05
+
+
+def test_a_text_is_calibrated_with_its_language_biases(predictor: Predictor) -> None:
+    config = predictor.config
+    assert set(config.lang_bias) == {"en", "fr"}
+    rows = predictor.biases(3, ["en", "fr", "es"]).tolist()
+    assert rows == [pytest.approx(config.lang_bias["en"]), pytest.approx(config.lang_bias["fr"]),
+                    pytest.approx(config.class_bias)]  # fmt: skip
+    english = CLEAR[1][0]
+    as_english, as_unknown = predictor.predict([english, english], ["en", None])
+    if config.lang_bias["en"] != config.class_bias:
+        assert as_english.probabilities != as_unknown.probabilities
+    with pytest.raises(ValueError, match="one per text"):
+        predictor.predict([english], ["en", "fr"])

@@ -86,7 +86,7 @@ def test_predict_endpoint(read_client: APIClient, promoted: ModelVersion) -> Non
     assert response.status_code == 200
     body = response.json()
     assert body["model_version"] == promoted.version
-    assert [set(r) for r in body["results"]] == [{"label", "score", "confidence"}] * 2
+    assert [set(r) for r in body["results"]] == [{"label", "score", "confidence", "lang"}] * 2
     too_many = read_client.post("/api/v1/opinion/predict", {"texts": ["x"] * 101}, format="json")
     assert too_many.status_code == 400
 
@@ -135,3 +135,36 @@ def test_training_is_deterministic_for_a_seed(tmp_path: Path) -> None:
     first = main([*args, "--out", str(tmp_path / "a")])
     second = main([*args, "--out", str(tmp_path / "b")])
     assert first == second  # the version is a hash of the trained weights and config
+
+
+def test_predict_endpoint_reads_each_text_in_its_language(
+    read_client: APIClient, promoted: ModelVersion
+) -> None:
+    texts = ["Great service, I really love this shop and its staff!",
+             "Service nul, je ne reviendrai jamais dans ce magasin."]  # fmt: skip
+    url = "/api/v1/opinion/predict"
+    detected = read_client.post(url, {"texts": texts}, format="json").json()["results"]
+    assert [r["lang"] for r in detected] == ["en", "fr"]
+    given = read_client.post(url, {"texts": texts, "langs": ["fr", None]}, format="json")
+    assert [r["lang"] for r in given.json()["results"]] == ["fr", "fr"]
+    mismatch = read_client.post(url, {"texts": texts, "langs": ["en"]}, format="json")
+    assert mismatch.status_code == 400 and "one language per text" in str(mismatch.json())
+
+
+def test_mentions_are_scored_with_their_language_biases(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    from ml.artifact import load_artifact, save_artifact  # noqa: PLC0415
+
+    model, _, config = load_artifact(tiny_model_dir)
+    # Biases so large that each language's label is settled by its calibration alone.
+    config.lang_bias = {"en": [50.0, 0.0, 0.0], "fr": [0.0, 0.0, 50.0]}
+    version, folder = save_artifact(model, config, tmp_path, {})
+    model_version_register(folder)
+    model_version_promote(version)
+    english = MentionFactory.create_batch(3, status=Status.ENRICHED, lang="en")
+    french = MentionFactory.create_batch(3, status=Status.ENRICHED, lang="fr")
+    mentions_score([m.id for m in english + french])
+    labels = dict(Mention.objects.values_list("id", "opinion_label"))
+    assert {labels[m.id] for m in english} == {"negative"}
+    assert {labels[m.id] for m in french} == {"positive"}

@@ -5,6 +5,7 @@ import orjson
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from apps.opinion.languages import languages_of
 from apps.opinion.predictor import current_predictor
 
 CHUNK = 1_024
@@ -28,7 +29,9 @@ class Command(BaseCommand):
         with options["output"].open("wb") as out:
             for start in tqdm(range(0, len(rows), CHUNK), unit="chunk", disable=None):
                 chunk = rows[start : start + CHUNK]
-                predictions = predictor.predict([r["text"] for r in chunk])
+                texts = [r["text"] for r in chunk]
+                langs = languages_of(texts, [r.get("lang") for r in chunk])
+                predictions = predictor.predict(texts, langs)
                 for row, p in zip(chunk, predictions, strict=True):
                     row.update(
                         label=p.label,
