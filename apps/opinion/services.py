@@ -66,3 +66,28 @@ def model_version_rollback(promoted_by: str = "") -> ModelVersion:
 def shipped_model_folders() -> list[Path]:
     root = Path(settings.SHIPPED_MODEL_DIR)
     return sorted(p for p in root.iterdir() if (p / CONFIG).is_file()) if root.is_dir() else []
+
+
+SHIPPED_BY = "load_default_data"
+
+
+def model_version_install_shipped() -> ModelVersion | None:
+    """Register the model shipped in ml/artifacts and promote it if no model serves yet, or if
+    the one serving is an earlier shipped default; a person's promotion always stays.
+
+    Returns the version it promoted, if any."""
+    registered = [model_version_register(folder) for folder in shipped_model_folders()]
+    if not registered:
+        return None
+    default = registered[-1]
+    serving = ModelVersion.objects.filter(is_promoted=True).first()
+    if serving is not None and (serving.pk == default.pk or not _shipped_default(serving)):
+        return None
+    return model_version_promote(default.version, promoted_by=SHIPPED_BY)
+
+
+def _shipped_default(version: ModelVersion) -> bool:
+    """Promoted as the shipped model last time, or its files are gone (a replaced one)."""
+    last = Promotion.objects.filter(model_version=version).first()
+    by_default = last is not None and last.promoted_by == SHIPPED_BY
+    return by_default or not (Path(version.path) / CONFIG).is_file()

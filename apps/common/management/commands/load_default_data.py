@@ -5,12 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.opinion.models import ModelVersion
-from apps.opinion.services import (
-    model_version_promote,
-    model_version_register,
-    shipped_model_folders,
-)
+from apps.opinion.services import model_version_install_shipped
 from apps.regions.defaults import DEFAULT_LAYERS
 
 DEMO_CATALOGUE = Path(settings.BASE_DIR) / "data" / "demo" / "brands.yaml"
@@ -53,9 +48,6 @@ class Command(BaseCommand):
         self._shipped_models()
 
     def _shipped_models(self) -> None:
-        """Register the model shipped in ml/artifacts; promote it if no model serves yet."""
-        registered = [model_version_register(folder) for folder in shipped_model_folders()]
-        if registered and not ModelVersion.objects.filter(is_promoted=True).exists():
-            default = registered[-1]
-            model_version_promote(default.version, promoted_by="load_default_data")
-            self.stdout.write(f"opinion model {default.version} promoted")
+        promoted = model_version_install_shipped()
+        if promoted is not None:
+            self.stdout.write(f"opinion model {promoted.version} promoted")
