@@ -59,6 +59,19 @@ def test_rollups_answer_exactly_as_the_mentions_table(
     assert '"suppressed": false' in json.dumps(from_rollups)  # not two empty answers
 
 
+@pytest.mark.parametrize("params", [{"res": 5}, {"layer": "fr-region"}])
+def test_hotspots_answer_exactly_as_the_mentions_table(
+    read_client: APIClient, varied: World, params: dict
+) -> None:
+    url = "/api/v1/insights/hotspots/"
+    with override_settings(INSIGHTS_USE_ROLLUPS=True):
+        from_rollups = read_client.get(url, params).json()
+    with override_settings(INSIGHTS_USE_ROLLUPS=False):
+        from_mentions = read_client.get(url, params).json()
+    assert from_rollups == from_mentions
+    assert any(from_rollups["brands"].values())  # not two empty answers
+
+
 def _west_alpha(client: APIClient) -> int:
     body = client.get(
         "/api/v1/insights/regions/", {"layer": "fr-region", "geometry": "false"}
