@@ -156,7 +156,8 @@ def test_corrected_labels_survive_a_rescore(
     class Predictor:
         version = "newer"
 
-        def predict(self, texts: list[str]) -> list[SimpleNamespace]:
+        def predict(self, texts: list[str], langs: list[str]) -> list[SimpleNamespace]:
+            assert len(langs) == len(texts)  # scored with each mention's language
             return [SimpleNamespace(label="neutral", score=0.0, confidence=0.5) for _ in texts]
 
     promoted = ModelVersion.objects.create(version="newer", path="/x", is_promoted=True)
