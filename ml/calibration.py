@@ -55,8 +55,10 @@ def fit_class_bias(
     return best_bias
 
 
-# A language gets its own biases only with enough labelled texts to choose them.
+# A language gets its own biases only with enough labelled texts to choose them; texts of no
+# known language keep the general ones.
 MIN_LANG_EXAMPLES = 200
+UNKNOWN_LANGS = {"", "und"}
 
 
 def fit_lang_bias(
@@ -65,7 +67,7 @@ def fit_lang_bias(
     """`fit_class_bias` on each language's texts, for languages with enough of them."""
     codes = np.asarray(langs)
     fitted = {}
-    for lang in sorted(set(langs)):
+    for lang in sorted(set(langs) - UNKNOWN_LANGS):
         rows = np.flatnonzero(codes == lang).tolist()
         if len(rows) >= MIN_LANG_EXAMPLES:
             fitted[lang] = fit_class_bias(

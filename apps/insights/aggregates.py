@@ -210,8 +210,8 @@ def unit_counts(
     `shown_only` (without authors) leaves out the units where every atom was dropped.
     `fresh` is `rollups_fresh` for the query when the caller already asked it.
     """
-    if shown_only and with_authors:
-        raise ValueError("shown_only counts carry no distinct authors: pass with_authors=False.")
+    if shown_only and (with_authors or authors_of is not None):
+        raise ValueError("shown_only counts are of the query's brands, without distinct authors.")
     brands = list(query.brand_ids if authors_of is None else authors_of)
     if can_use_rollups(query, unit) and _fresh(cursor, query, fresh):
         return rollup_unit_counts(

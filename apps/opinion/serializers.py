@@ -9,7 +9,12 @@ class PredictRequestSerializer(serializers.Serializer):
         max_length=settings.OPINION_PREDICT_MAX_TEXTS,
     )
     langs = serializers.ListField(
-        child=serializers.CharField(max_length=8, allow_null=True, allow_blank=True),
+        child=serializers.RegexField(
+            r"^([A-Za-z]{2,3})?$",
+            allow_null=True,
+            allow_blank=True,
+            error_messages={"invalid": "Give an ISO 639-1 code such as fr or en, or null."},
+        ),
         required=False,
         help_text="The language (ISO 639-1) of each text, null where unknown; detected when "
         "absent. It selects the model's calibration for that language.",

@@ -35,3 +35,5 @@ def test_each_language_gets_the_biases_its_own_texts_need() -> None:
     assert fitted["en"][1] == 0.0 and 0.4 < fitted["en"][2] <= 1.5
     # Too few texts to choose biases for a language: it keeps the default ones.
     assert "de" not in fit_lang_bias(logits[:10], labels[:10], sources[:10], ["de"] * 10)
+    # Texts of no known language never get biases of their own.
+    assert set(fit_lang_bias(logits, labels, sources, ["und"] * 300 + [""] * 300)) == set()

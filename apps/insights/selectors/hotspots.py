@@ -47,6 +47,8 @@ def hotspots(
         brands = {}
         for brand_id in scope.focus_ids:
             shown = [r for r in rows if r["brand_id"] == brand_id and r["mentions"]]
+            # In a stable order whatever the plan: by cell, or by region code.
+            shown.sort(key=lambda r: codes[r["unit"]] if layer else r["unit"])
             units = [r["unit"] for r in shown]
             neighbours = _region_neighbours(cursor, units) if layer else _cell_neighbours(units)
             brands[scope.slugs[brand_id]] = _classify(shown, neighbours, codes if layer else None)

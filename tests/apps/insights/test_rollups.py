@@ -61,15 +61,23 @@ def test_rollups_answer_exactly_as_the_mentions_table(
 
 @pytest.mark.parametrize("params", [{"res": 5}, {"layer": "fr-region"}])
 def test_hotspots_answer_exactly_as_the_mentions_table(
-    read_client: APIClient, varied: World, params: dict
+    read_client: APIClient, varied: World, seed: Seeder, params: dict
 ) -> None:
+    # Enough touching cells with kept atoms for Gi* to run (it needs three units).
+    for step in range(1, 4):
+        for day in range(3):
+            when, label = DAY + dt.timedelta(days=day), ("positive", "negative")[step % 2]
+            seed(varied.alpha, 10 + step, (WEST[0] + 0.12 * step, WEST[1]), when=when, label=label)
     url = "/api/v1/insights/hotspots/"
     with override_settings(INSIGHTS_USE_ROLLUPS=True):
         from_rollups = read_client.get(url, params).json()
     with override_settings(INSIGHTS_USE_ROLLUPS=False):
         from_mentions = read_client.get(url, params).json()
     assert from_rollups == from_mentions
-    assert any(from_rollups["brands"].values())  # not two empty answers
+    alpha = from_rollups["brands"]["alpha"]
+    assert len(alpha) >= (3 if "res" in params else 2)  # not two empty answers
+    if "res" in params:
+        assert {unit["volume"]["z"] for unit in alpha} != {0.0}  # the statistic ran
 
 
 def _west_alpha(client: APIClient) -> int:

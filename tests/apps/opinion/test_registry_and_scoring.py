@@ -149,6 +149,9 @@ def test_predict_endpoint_reads_each_text_in_its_language(
     assert [r["lang"] for r in given.json()["results"]] == ["fr", "fr"]
     mismatch = read_client.post(url, {"texts": texts, "langs": ["en"]}, format="json")
     assert mismatch.status_code == 400 and "one language per text" in str(mismatch.json())
+    for bad in (["en-US", "fr"], [5, "fr"], "en,fr"):
+        response = read_client.post(url, {"texts": texts, "langs": bad}, format="json")
+        assert response.status_code == 400, bad
 
 
 def test_mentions_are_scored_with_their_language_biases(
