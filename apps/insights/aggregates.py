@@ -6,6 +6,7 @@ overlapping queries (say two periods, or two sets of filters) differ by whole at
 their difference cannot reveal a group smaller than `k`. A unit left with no atom is suppressed.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -17,10 +18,11 @@ from django.db.backends.utils import CursorWrapper
 
 from apps.insights.filters import InsightFilter, area_contains
 from apps.insights.rollup_reads import (
+    MAX_PENDING_DAYS,
     can_use_rollups,
+    rollup_pending_days,
     rollup_unit_counts,
     rollup_unplaced,
-    rollups_fresh,
 )
 from apps.insights.sql import (
     MENTIONS_FROM,
@@ -198,7 +200,7 @@ def unit_counts(
     *,
     with_authors: bool = True,
     shown_only: bool = False,
-    fresh: bool | None = None,
+    pending: list[dt.date] | None = None,
 ) -> list[dict[str, Any]]:
     """Per (unit, brand): counts from kept atoms; `mentions` is 0 where every atom was dropped.
 
@@ -208,16 +210,18 @@ def unit_counts(
     brands (competitors, shown only as shares of voice) come in those units only where they
     have kept atoms. Suppression never depends on these counts: it is decided per atom.
     `shown_only` (without authors) leaves out the units where every atom was dropped.
-    `fresh` is `rollups_fresh` for the query when the caller already asked it.
+    `pending` is `rollup_pending_days` for the query when the caller already asked it.
     """
     if shown_only and (with_authors or authors_of is not None):
         raise ValueError("shown_only counts are of the query's brands, without distinct authors.")
     brands = list(query.brand_ids if authors_of is None else authors_of)
-    if can_use_rollups(query, unit) and _fresh(cursor, query, fresh):
-        return rollup_unit_counts(
-            cursor, query, unit, k_threshold(), brands,
-            with_authors=with_authors, shown_only=shown_only,
-        )  # fmt: skip
+    if can_use_rollups(query, unit):
+        pending = _pending(cursor, query, pending)
+        if len(pending) <= MAX_PENDING_DAYS:
+            return rollup_unit_counts(
+                cursor, query, unit, k_threshold(), brands,
+                with_authors=with_authors, shown_only=shown_only, pending=pending,
+            )  # fmt: skip
     rows = fetch_dicts(cursor, *aggregate_sql(query, unit, authors_of, with_authors=with_authors))
     return [row for row in rows if row["mentions"]] if shown_only else rows
 
@@ -230,17 +234,22 @@ def unplaced_sql(query: InsightFilter, unit: UnitSpec) -> tuple[str, dict[str, A
     return sql, params | dict(unit.params)
 
 
-def _fresh(cursor: CursorWrapper, query: InsightFilter, known: bool | None) -> bool:
-    return rollups_fresh(cursor, query) if known is None else known
+def _pending(
+    cursor: CursorWrapper, query: InsightFilter, known: list[dt.date] | None
+) -> list[dt.date]:
+    return rollup_pending_days(cursor, query) if known is None else known
 
 
 def unplaced_count(
-    cursor: CursorWrapper, query: InsightFilter, unit: UnitSpec, fresh: bool | None = None
+    cursor: CursorWrapper,
+    query: InsightFilter,
+    unit: UnitSpec,
+    pending: list[dt.date] | None = None,
 ) -> int | None:
     """Matching mentions that cannot be placed at this level; None when too few authors."""
     rollups = can_use_rollups(query, unit) and not has_area(query)
-    if rollups and _fresh(cursor, query, fresh):
-        row = rollup_unplaced(cursor, query, unit)
+    if rollups and len(pending := _pending(cursor, query, pending)) <= MAX_PENDING_DAYS:
+        row = rollup_unplaced(cursor, query, unit, pending)
     else:
         row = fetch_dicts(cursor, *unplaced_sql(query, unit))[0]
     return visible_count(row["mentions"], row["authors"])

@@ -2,8 +2,10 @@
 
 Rollups hold whole UTC days per (brand, unit) with every source, language and sentiment, so a
 query can use them when it filters on none of those, on whole days only, and on areas only
-through whole units. A day with pending changes makes the query read the mentions table, so
-answers are never stale.
+through whole units. A day with pending changes is read from the mentions table (its atoms
+computed as its refresh will store them), beside the rollups of the other days, so answers
+are never stale; with more than `MAX_PENDING_DAYS` such days the whole query reads the
+mentions table.
 """
 
 import datetime as dt
@@ -13,6 +15,7 @@ from django.conf import settings
 from django.db.backends.utils import CursorWrapper
 
 from apps.insights.filters import InsightFilter
+from apps.insights.rollups import pending_atoms_sql
 from apps.insights.sql import area_params, fetch_dicts, has_area
 
 if TYPE_CHECKING:
@@ -24,23 +27,23 @@ if TYPE_CHECKING:
 # kept atoms. Competitors come from the kept atoms only, in the focus brands' units. The CTEs
 # are materialised so that no plan can repeat the author count once per unit.
 ROLLUP_SQL = """
-WITH units AS MATERIALIZED (
+WITH {atoms}units AS MATERIALIZED (
     SELECT DISTINCT {unit} AS unit, brand_id
-    FROM insights_unitdayrollup
+    FROM {source}
     WHERE level = %(rollup_level)s AND brand_id = ANY(%(author_brand_ids)s) {days} {area}
 ),
 sums AS MATERIALIZED (
     SELECT {unit} AS unit, brand_id, sum(mentions)::bigint AS mentions,
            sum(positive)::bigint AS positive, sum(neutral)::bigint AS neutral,
            sum(negative)::bigint AS negative
-    FROM insights_unitdayrollup
+    FROM {source}
     WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) AND authors >= %(k)s
       {days} {area}
     GROUP BY 1, brand_id
 ),
 people AS MATERIALIZED (
     SELECT {unit} AS unit, brand_id, {authors} AS authors
-    FROM insights_unitdayrollup
+    FROM {source}
     WHERE level = %(rollup_level)s AND brand_id = ANY(%(author_brand_ids)s) AND authors >= %(k)s
       {days} {area} {people}
     GROUP BY 1, brand_id
@@ -64,23 +67,38 @@ DISTINCT_AUTHOR_KEYS = "icount(uniq(sort(author_keys_cat(author_keys))))"
 # Units where the brands have kept atoms, and their sums only: for figures that neither show
 # suppressed units nor distinct authors (hotspots), read through the kept-atoms index alone.
 SHOWN_SQL = """
-SELECT {unit} AS unit, brand_id, sum(mentions)::bigint AS mentions, 0::bigint AS authors,
-       sum(positive)::bigint AS positive, sum(neutral)::bigint AS neutral,
+{with_atoms}SELECT {unit} AS unit, brand_id, sum(mentions)::bigint AS mentions,
+       0::bigint AS authors, sum(positive)::bigint AS positive, sum(neutral)::bigint AS neutral,
        sum(negative)::bigint AS negative
-FROM insights_unitdayrollup
+FROM {source}
 WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) AND authors >= %(k)s
   {days} {area}
 GROUP BY 1, brand_id
 """
 
 UNPLACED_SQL = """
-SELECT coalesce(sum(mentions), 0) AS mentions,
+{with_atoms}SELECT coalesce(sum(mentions), 0) AS mentions,
        {authors} AS authors
-FROM insights_unitdayrollup
+FROM {source}
 WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) {days}
 """
 
-DIRTY_SQL = "SELECT EXISTS (SELECT 1 FROM insights_dirtyrollupday WHERE TRUE {days})"
+PENDING_SQL = "SELECT day FROM insights_dirtyrollupday WHERE TRUE {days} ORDER BY day"
+
+# Days still pending a refresh are read from the mentions table (their atoms computed as a
+# refresh would), the other days from the rollups: a day of fresh mentions (today, as they
+# arrive) does not send a whole month to the mentions table. Past this many, it does.
+MAX_PENDING_DAYS = 3
+PENDING_ATOMS_CTE = "pending_atoms AS MATERIALIZED ({pending})"
+# The stored rollups of the other days and the pending days' atoms, as one relation: the
+# conditions of each read reach the rollups' indexes, and the pending atoms are computed once.
+ATOMS = """(
+    SELECT level, unit, brand_id, day, mentions, positive, neutral, negative, authors,
+           author_keys
+    FROM insights_unitdayrollup WHERE NOT day = ANY(%(pending_days)s)
+    UNION ALL
+    SELECT * FROM pending_atoms
+) AS atoms"""
 
 
 def _whole_day(moment: dt.datetime | None) -> bool:
@@ -111,10 +129,22 @@ def _day_conditions(query: InsightFilter, column: str = "day") -> tuple[str, dic
     return " ".join(conditions), params
 
 
-def rollups_fresh(cursor: CursorWrapper, query: InsightFilter) -> bool:
+def rollup_pending_days(cursor: CursorWrapper, query: InsightFilter) -> list[dt.date]:
+    """The query's days whose rollups wait for a refresh."""
     days, params = _day_conditions(query)
-    cursor.execute(DIRTY_SQL.format(days=days), params)
-    return not cursor.fetchone()[0]
+    cursor.execute(PENDING_SQL.format(days=days), params)
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _sources(level: str, pending: list[dt.date], days: str) -> tuple[dict[str, str], dict]:
+    """Where rows of a level are read: the rollups, or with pending days, `ATOMS`."""
+    if not pending:
+        return {"source": "insights_unitdayrollup", "atoms": "", "with_atoms": ""}, {}
+    atoms = PENDING_ATOMS_CTE.format(pending=pending_atoms_sql(level))
+    start = dt.datetime.combine(min(pending), dt.time(), tzinfo=dt.UTC)
+    end = dt.datetime.combine(max(pending), dt.time(), tzinfo=dt.UTC) + dt.timedelta(days=1)
+    params = {"pending_days": pending, "pending_start": start, "pending_end": end}
+    return {"source": ATOMS, "atoms": atoms + ",\n", "with_atoms": f"WITH {atoms}\n"}, params
 
 
 def rollup_unit_counts(
@@ -126,8 +156,10 @@ def rollup_unit_counts(
     *,
     with_authors: bool = True,
     shown_only: bool = False,
+    pending: list[dt.date] | None = None,
 ) -> list[dict[str, Any]]:
-    """`ROLLUP_SQL`; with `shown_only`, only the sums of units with kept atoms (`SHOWN_SQL`)."""
+    """`ROLLUP_SQL`; with `shown_only`, only the sums of units with kept atoms (`SHOWN_SQL`);
+    `pending` days are read from the mentions table."""
     days, params = _day_conditions(query)
     area = ""
     if has_area(query) and unit.whole_unit_condition is not None:
@@ -136,8 +168,11 @@ def rollup_unit_counts(
     if unit.only_units is not None:
         area += f" AND {unit.rollup_unit} = ANY(%(only_units)s)"
         params["only_units"] = list(unit.only_units)
+    assert unit.rollup_level is not None
+    sources, pending_params = _sources(unit.rollup_level, pending or [], days)
+    params |= pending_params
     sql = (SHOWN_SQL if shown_only else ROLLUP_SQL).format(
-        unit=unit.rollup_unit, days=days, area=area,
+        unit=unit.rollup_unit, days=days, area=area, **sources,
         # Figures that never show distinct authors read no author keys at all.
         authors=DISTINCT_AUTHOR_KEYS if with_authors else "0::bigint",
         people="" if with_authors else "AND FALSE",
@@ -149,8 +184,16 @@ def rollup_unit_counts(
     return fetch_dicts(cursor, sql, params)
 
 
-def rollup_unplaced(cursor: CursorWrapper, query: InsightFilter, unit: "UnitSpec") -> dict:
+def rollup_unplaced(
+    cursor: CursorWrapper,
+    query: InsightFilter,
+    unit: "UnitSpec",
+    pending: list[dt.date] | None = None,
+) -> dict:
     days, params = _day_conditions(query)
-    params |= {"rollup_level": f"unplaced:{unit.rollup_level}", "brand_ids": list(query.brand_ids)}
-    sql = UNPLACED_SQL.format(days=days, authors=DISTINCT_AUTHOR_KEYS)
+    level = f"unplaced:{unit.rollup_level}"
+    params |= {"rollup_level": level, "brand_ids": list(query.brand_ids)}
+    sources, pending_params = _sources(level, pending or [], days)
+    params |= pending_params
+    sql = UNPLACED_SQL.format(days=days, authors=DISTINCT_AUTHOR_KEYS, **sources)
     return fetch_dicts(cursor, sql, params)[0]

@@ -37,6 +37,32 @@ GROUP BY 2, mb.brand_id
 """
 
 
+# A level's atoms for the given days, computed from the mentions as a refresh would store them:
+# for days still pending, read beside the stored rollups of the other days.
+PENDING_ATOMS_SQL = """
+SELECT %(rollup_level)s::varchar AS level, {unit} AS unit, mb.brand_id,
+       (m.created_at AT TIME ZONE 'UTC')::date AS day, {counts}
+FROM {mentions} {join}
+JOIN brands_brand b ON b.id = mb.brand_id
+WHERE m.status = 'scored' AND m.created_at >= %(pending_start)s AND m.created_at < %(pending_end)s
+  AND (m.created_at AT TIME ZONE 'UTC')::date = ANY(%(pending_days)s)
+  AND m.brand_ids && %(brand_ids)s::bigint[] AND mb.brand_id = ANY(%(brand_ids)s::bigint[])
+  AND {condition}
+GROUP BY 2, 3, 4
+"""
+
+
+def pending_atoms_sql(level: str) -> str:
+    """The SELECT of a level's atoms on pending days (params: rollup_level, pending_days,
+    pending_start, pending_end, brand_ids)."""
+    for name, unit, join, condition in rollup_levels():
+        if name == level:
+            return PENDING_ATOMS_SQL.format(
+                unit=unit, counts=_COUNTS, mentions=MENTIONS_FROM, join=join, condition=condition
+            )
+    raise ValueError(f"No rollup level {level!r}.")
+
+
 def rollup_levels() -> list[tuple[str, str, str, str]]:
     """(level, unit SQL, join, condition) of every level kept, placed and unplaced."""
     levels = [("all", "''", "", "TRUE")]

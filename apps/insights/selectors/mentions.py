@@ -10,7 +10,12 @@ from rest_framework.exceptions import ValidationError
 
 from apps.insights.aggregates import UnitSpec, k_threshold, visible_count
 from apps.insights.filters import InsightFilter
-from apps.insights.rollup_reads import can_use_rollups, rollup_unplaced, rollups_fresh
+from apps.insights.rollup_reads import (
+    MAX_PENDING_DAYS,
+    can_use_rollups,
+    rollup_pending_days,
+    rollup_unplaced,
+)
 from apps.insights.rollups import point_placed_condition
 from apps.insights.selectors.scope import BrandScope
 from apps.insights.sql import fetch_dicts, has_area, insight_cursor, where_clause
@@ -117,13 +122,13 @@ def mention_page(
             and len(query.brand_ids) == 1
             and not has_area(query)
             and can_use_rollups(query, point_unit())
-            and rollups_fresh(db, query)
+            and len(pending := rollup_pending_days(db, query)) <= MAX_PENDING_DAYS
         )
         count_in_page = cursor is None and not from_rollups
         rows = fetch_dicts(db, *mention_page_sql(query, scope, cursor, limit, count_in_page))
         not_placed = _not_placed(rows) if count_in_page else None
         if from_rollups:
-            row = rollup_unplaced(db, query, point_unit())
+            row = rollup_unplaced(db, query, point_unit(), pending)
             not_placed = visible_count(row["mentions"], row["authors"])
     return {
         "type": "FeatureCollection",

@@ -19,7 +19,7 @@ from apps.insights.aggregates import (
 )
 from apps.insights.figures import figures_by_unit, is_suppressed
 from apps.insights.filters import InsightFilter
-from apps.insights.rollup_reads import can_use_rollups, rollups_fresh
+from apps.insights.rollup_reads import can_use_rollups, rollup_pending_days
 from apps.insights.selectors.scope import BrandScope
 from apps.insights.sql import fetch_dicts, insight_cursor
 from apps.mentions.models import H3_RESOLUTIONS
@@ -55,11 +55,13 @@ def check_resolution(resolution: int) -> int:
 def _unit_figures(
     cursor: CursorWrapper, query: InsightFilter, scope: BrandScope, unit: UnitSpec
 ) -> tuple[dict[Any, dict[str, Any]], int | None]:
-    # Both reads cover the same days: whether their rollups are fresh is asked once.
-    fresh = can_use_rollups(query, unit) and rollups_fresh(cursor, query)
-    rows = unit_counts(cursor, query.with_brands(scope.all_ids), unit, scope.focus_ids, fresh=fresh)
+    # Both reads cover the same days: which of them wait for a refresh is asked once.
+    pending = rollup_pending_days(cursor, query) if can_use_rollups(query, unit) else None
+    rows = unit_counts(
+        cursor, query.with_brands(scope.all_ids), unit, scope.focus_ids, pending=pending
+    )
     figures = figures_by_unit(rows, scope.slugs, scope.focus_ids, scope.competitors)
-    return figures, unplaced_count(cursor, query, unit, fresh=fresh)
+    return figures, unplaced_count(cursor, query, unit, pending=pending)
 
 
 def _collection(features: list[dict[str, Any]], unplaced: int | None, **extra: Any) -> dict:

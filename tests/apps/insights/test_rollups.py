@@ -9,6 +9,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from apps.insights.models import DirtyRollupDay, UnitDayRollup
+from apps.insights.rollup_reads import MAX_PENDING_DAYS
 from apps.insights.rollups import (
     rollup_days_mark_mentions,
     rollups_refresh_all,
@@ -46,15 +47,21 @@ def varied(world: World, seed: Seeder) -> World:
     return world
 
 
+def both_ways(client: APIClient, url: str, params: dict) -> tuple[dict, dict]:
+    """The answer read from the rollups, then from the mentions table."""
+    answers = []
+    for use_rollups in (True, False):
+        with override_settings(INSIGHTS_USE_ROLLUPS=use_rollups):
+            answers.append(client.get(url, params).json())
+    return answers[0], answers[1]
+
+
 @pytest.mark.parametrize(("path", "params"), QUERIES)
 def test_rollups_answer_exactly_as_the_mentions_table(
     read_client: APIClient, varied: World, path: str, params: dict
 ) -> None:
     url = f"/api/v1/insights/{path}"
-    with override_settings(INSIGHTS_USE_ROLLUPS=True):
-        from_rollups = read_client.get(url, params).json()
-    with override_settings(INSIGHTS_USE_ROLLUPS=False):
-        from_mentions = read_client.get(url, params).json()
+    from_rollups, from_mentions = both_ways(read_client, url, params)
     assert from_rollups == from_mentions
     assert '"suppressed": false' in json.dumps(from_rollups)  # not two empty answers
 
@@ -69,10 +76,7 @@ def test_hotspots_answer_exactly_as_the_mentions_table(
             when, label = DAY + dt.timedelta(days=day), ("positive", "negative")[step % 2]
             seed(varied.alpha, 10 + step, (WEST[0] + 0.12 * step, WEST[1]), when=when, label=label)
     url = "/api/v1/insights/hotspots/"
-    with override_settings(INSIGHTS_USE_ROLLUPS=True):
-        from_rollups = read_client.get(url, params).json()
-    with override_settings(INSIGHTS_USE_ROLLUPS=False):
-        from_mentions = read_client.get(url, params).json()
+    from_rollups, from_mentions = both_ways(read_client, url, params)
     assert from_rollups == from_mentions
     alpha = from_rollups["brands"]["alpha"]
     assert len(alpha) >= (3 if "res" in params else 2)  # not two empty answers
@@ -100,6 +104,36 @@ def test_queries_read_the_rollups_unless_a_day_is_pending(
     assert _west_alpha(read_client) == 12 and not DirtyRollupDay.objects.exists()
 
 
+def test_a_pending_day_is_read_from_the_mentions_beside_the_others_rollups(
+    read_client: APIClient, world: World, seed: Seeder
+) -> None:
+    for day in range(2):
+        seed(world.alpha, 12, WEST, when=DAY + dt.timedelta(days=day))
+    assert _west_alpha(read_client) == 24
+    UnitDayRollup.objects.filter(level__startswith="region:", brand=world.alpha).update(mentions=99)
+    DirtyRollupDay.objects.create(day=DAY.date(), marked_at=DAY)
+    # The second day from its (altered) rollups, the pending first day from the mentions.
+    assert _west_alpha(read_client) == 99 + 12
+    # Past MAX_PENDING_DAYS pending days, the whole query reads the mentions.
+    for day in range(1, MAX_PENDING_DAYS + 1):
+        DirtyRollupDay.objects.create(day=(DAY + dt.timedelta(days=day)).date(), marked_at=DAY)
+    assert _west_alpha(read_client) == 24
+
+
+@pytest.mark.parametrize(("path", "params"), QUERIES)
+def test_answers_with_a_pending_day_are_those_of_the_mentions_table(
+    read_client: APIClient, varied: World, path: str, params: dict
+) -> None:
+    # A day changed after its rollups were made, its refresh still pending.
+    day = (DAY + dt.timedelta(days=2)).date()
+    changed = Mention.objects.filter(created_at__date=day, brand_ids__contains=[varied.alpha.pk])
+    assert changed.update(opinion_label="negative") > 0
+    DirtyRollupDay.objects.create(day=day, marked_at=DAY)
+    url = f"/api/v1/insights/{path}"
+    from_rollups, from_mentions = both_ways(read_client, url, params)
+    assert from_rollups == from_mentions
+
+
 MENTION_PAGES = [{}, {"from": "2026-11-03T00:00:00Z"}, {"bbox": "0.5,46.5,1.5,47.5"},
                  {"source": "post"}]  # fmt: skip
 
@@ -109,10 +143,7 @@ def test_the_mentions_not_placed_count_is_the_same_from_the_rollups(
     read_client: APIClient, varied: World, params: dict
 ) -> None:
     url = "/api/v1/insights/mentions/"
-    with override_settings(INSIGHTS_USE_ROLLUPS=True):
-        from_rollups = read_client.get(url, params | {"brand": "alpha"}).json()
-    with override_settings(INSIGHTS_USE_ROLLUPS=False):
-        from_mentions = read_client.get(url, params | {"brand": "alpha"}).json()
+    from_rollups, from_mentions = both_ways(read_client, url, params | {"brand": "alpha"})
     assert from_rollups == from_mentions
     assert from_rollups["not_placed"]  # the imprecise mentions of the fixture, each day
 
@@ -159,10 +190,7 @@ def test_an_author_of_several_days_counts_once_from_the_rollups(
     Mention.objects.bulk_update(mentions, ["author_hash"])
     rollups_refresh_all()
     params = {"layer": "fr-region", "geometry": "false", "brand": "alpha"}
-    answers = []
-    for use_rollups in (True, False):
-        with override_settings(INSIGHTS_USE_ROLLUPS=use_rollups):
-            answers.append(read_client.get("/api/v1/insights/regions/", params).json())
+    answers = both_ways(read_client, "/api/v1/insights/regions/", params)
     assert answers[0] == answers[1]
     west = {f["id"]: f["properties"] for f in answers[0]["features"]}["W"]["brands"]["alpha"]
     assert (west["mentions"], west["authors"]) == (36, 12)
@@ -214,3 +242,16 @@ def test_recomputing_everything_is_idempotent(varied: World) -> None:
     before = snapshot()
     assert rollups_refresh_all() == 6
     assert snapshot() == before and len(before) > 50
+
+
+def test_the_not_placed_count_with_a_pending_day_is_that_of_the_mentions(
+    read_client: APIClient, varied: World
+) -> None:
+    day = (DAY + dt.timedelta(days=2)).date()
+    precise = Mention.objects.filter(created_at__date=day, precision_m__lt=100)
+    assert precise.update(precision_m=20_000) > 0  # now too imprecise for a point
+    DirtyRollupDay.objects.create(day=day, marked_at=DAY)
+    url, alpha = "/api/v1/insights/mentions/", {"brand": "alpha"}
+    answers = both_ways(read_client, url, alpha)
+    from_rollups, from_mentions = (answer["not_placed"] for answer in answers)
+    assert from_rollups == from_mentions
