@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,14 @@ class ModelConfig:
     # Per language (ISO 639-1), replacing class_bias for texts known to be in it: the training
     # mix shifts each language's priors differently (English tweets read as too neutral).
     lang_bias: dict[str, list[float]] = field(default_factory=dict)
+
+    def biases(self, langs: Sequence[str | None]) -> torch.Tensor:
+        """[len(langs), 3] the calibrated bias of each text: its language's, else class_bias."""
+        # Row 0 is the general bias, then one row per calibrated language.
+        rows = torch.tensor([self.class_bias, *self.lang_bias.values()], dtype=torch.float32)
+        row_of = {lang: i + 1 for i, lang in enumerate(self.lang_bias)}
+        return rows[[row_of.get(lang or "", 0) for lang in langs]]
+
     labels: list[str] = field(default_factory=lambda: ["negative", "neutral", "positive"])
     training: dict[str, Any] = field(default_factory=dict)
 

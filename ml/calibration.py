@@ -85,7 +85,7 @@ def calibrate(
     sources, langs = [e.source for e in examples], [e.lang for e in examples]
     config.class_bias = fit_class_bias(logits, labels, sources)
     config.lang_bias = fit_lang_bias(logits, labels, sources, langs)
-    adjusted = logits + _biases(config, langs)
+    adjusted = logits + config.biases(langs)
     config.temperature = fit_temperature(adjusted, torch.tensor(labels))
     return adjusted
 
@@ -100,11 +100,6 @@ def recalibrate(folder: Path, dev_file: Path, out_dir: Path) -> tuple[str, Path]
     score = mean_source_f1(adjusted.argmax(dim=1).numpy(), np.asarray([e.label for e in examples]),
                            [e.source for e in examples])  # fmt: skip
     return save_artifact(predictor.model, config, out_dir, {"dev_mean_source_macro_f1": score})
-
-
-def _biases(config: ModelConfig, langs: Sequence[str]) -> torch.Tensor:
-    rows = [config.lang_bias.get(lang, config.class_bias) for lang in langs]
-    return torch.tensor(rows, dtype=torch.float32)
 
 
 def main(argv: list[str] | None = None) -> None:

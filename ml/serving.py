@@ -62,11 +62,6 @@ class Predictor:
             model = model.to(torch.bfloat16)
         self.model = model
         self._bias = torch.tensor(self.config.class_bias, dtype=torch.float32)
-        # Row 0 is the general bias, then one row per calibrated language.
-        self._bias_rows = torch.tensor(
-            [self.config.class_bias, *self.config.lang_bias.values()], dtype=torch.float32
-        )
-        self._bias_row_of = {lang: i + 1 for i, lang in enumerate(self.config.lang_bias)}
         self.version = folder.name
 
     @torch.inference_mode()
@@ -84,9 +79,9 @@ class Predictor:
 
     def biases(self, count: int, langs: Sequence[str | None] | None = None) -> torch.Tensor:
         """[count, 3] the calibrated bias of each text: its language's, else the general one."""
-        if langs is None or not self._bias_row_of:
+        if langs is None or not self.config.lang_bias:
             return self._bias.expand(count, -1)
-        return self._bias_rows[[self._bias_row_of.get(lang or "", 0) for lang in langs]]
+        return self.config.biases(langs)
 
     def probabilities(
         self, texts: Sequence[str], langs: Sequence[str | None] | None = None, batch_size: int = 64
