@@ -118,13 +118,13 @@ def can_use_rollups(query: InsightFilter, unit: "UnitSpec") -> bool:
     )
 
 
-def _day_conditions(query: InsightFilter, column: str = "day") -> tuple[str, dict[str, Any]]:
+def _day_conditions(query: InsightFilter) -> tuple[str, dict[str, Any]]:
     conditions, params = [], {}
     if query.date_from:
-        conditions.append(f"AND {column} >= %(day_from)s")
+        conditions.append("AND day >= %(day_from)s")
         params["day_from"] = query.date_from.astimezone(dt.UTC).date()
     if query.date_to:
-        conditions.append(f"AND {column} < %(day_to)s")
+        conditions.append("AND day < %(day_to)s")
         params["day_to"] = query.date_to.astimezone(dt.UTC).date()
     return " ".join(conditions), params
 
@@ -143,7 +143,7 @@ def _sources(level: str, pending: list[dt.date], days: str) -> tuple[dict[str, s
     atoms = PENDING_ATOMS_CTE.format(pending=pending_atoms_sql(level))
     start = dt.datetime.combine(min(pending), dt.time(), tzinfo=dt.UTC)
     end = dt.datetime.combine(max(pending), dt.time(), tzinfo=dt.UTC) + dt.timedelta(days=1)
-    params = {"pending_days": pending, "pending_start": start, "pending_end": end}
+    params = {"pending_days": pending, "atoms_start": start, "atoms_end": end}
     return {"source": ATOMS, "atoms": atoms + ",\n", "with_atoms": f"WITH {atoms}\n"}, params
 
 

@@ -24,42 +24,47 @@ count(*) FILTER (WHERE m.opinion_label = 'negative'),
 count(DISTINCT m.author_hash), array_agg(DISTINCT hashtext(m.author_hash))
 """
 
-INSERT_SQL = """
-INSERT INTO insights_unitdayrollup
-    (level, unit, brand_id, day, mentions, positive, neutral, negative, authors, author_keys)
-SELECT %(level)s, {unit}, mb.brand_id, %(day)s, {counts}
+# A level's atoms (unit, brand, UTC day) from the mentions of a time range: what a refresh
+# stores, and what a read computes for days whose refresh is still pending. `{only}` narrows
+# the mentions further (the pending days, the brands read).
+ATOMS_SQL = """
+SELECT {level}::varchar AS level, {unit} AS unit, mb.brand_id,
+       (m.created_at AT TIME ZONE 'UTC')::date AS day, {counts}
 FROM {mentions} {join}
 -- A deleted brand's id can stay in a mention's brand_ids: it has no rollups.
 JOIN brands_brand b ON b.id = mb.brand_id
-WHERE m.status = 'scored' AND m.created_at >= %(start)s AND m.created_at < %(end)s
-  AND {condition}
-GROUP BY 2, mb.brand_id
-"""
-
-
-# A level's atoms for the given days, computed from the mentions as a refresh would store them:
-# for days still pending, read beside the stored rollups of the other days.
-PENDING_ATOMS_SQL = """
-SELECT %(rollup_level)s::varchar AS level, {unit} AS unit, mb.brand_id,
-       (m.created_at AT TIME ZONE 'UTC')::date AS day, {counts}
-FROM {mentions} {join}
-JOIN brands_brand b ON b.id = mb.brand_id
-WHERE m.status = 'scored' AND m.created_at >= %(pending_start)s AND m.created_at < %(pending_end)s
-  AND (m.created_at AT TIME ZONE 'UTC')::date = ANY(%(pending_days)s)
-  AND m.brand_ids && %(brand_ids)s::bigint[] AND mb.brand_id = ANY(%(brand_ids)s::bigint[])
-  AND {condition}
+WHERE m.status = 'scored' AND m.created_at >= %(atoms_start)s AND m.created_at < %(atoms_end)s
+  AND {condition} {only}
 GROUP BY 2, 3, 4
 """
 
+INSERT_SQL = """
+INSERT INTO insights_unitdayrollup
+    (level, unit, brand_id, day, mentions, positive, neutral, negative, authors, author_keys)
+"""
+
+# Days pending a refresh, for the brands read (params: rollup_level, atoms_start, atoms_end,
+# pending_days, brand_ids).
+PENDING_ONLY = """
+  AND (m.created_at AT TIME ZONE 'UTC')::date = ANY(%(pending_days)s)
+  AND m.brand_ids && %(brand_ids)s::bigint[] AND mb.brand_id = ANY(%(brand_ids)s::bigint[])
+"""
+
+
+def atoms_sql(level_sql: str, level: tuple[str, str, str, str], only: str = "") -> str:
+    """`ATOMS_SQL` for one of `rollup_levels()`, its level written as `level_sql`."""
+    _name, unit, join, condition = level
+    return ATOMS_SQL.format(
+        level=level_sql, unit=unit, counts=_COUNTS, mentions=MENTIONS_FROM, join=join,
+        condition=condition, only=only,
+    )  # fmt: skip
+
 
 def pending_atoms_sql(level: str) -> str:
-    """The SELECT of a level's atoms on pending days (params: rollup_level, pending_days,
-    pending_start, pending_end, brand_ids)."""
-    for name, unit, join, condition in rollup_levels():
-        if name == level:
-            return PENDING_ATOMS_SQL.format(
-                unit=unit, counts=_COUNTS, mentions=MENTIONS_FROM, join=join, condition=condition
-            )
+    """The atoms of a level on days pending a refresh, as the refresh will store them."""
+    for definition in rollup_levels():
+        if definition[0] == level:
+            return atoms_sql("%(rollup_level)s", definition, PENDING_ONLY)
     raise ValueError(f"No rollup level {level!r}.")
 
 
@@ -90,14 +95,11 @@ def point_placed_condition() -> str:
 
 def rollup_day_recompute(day: dt.date, levels: list[tuple[str, str, str, str]]) -> None:
     start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-    params = {"day": day, "start": start, "end": start + dt.timedelta(days=1)}
+    params = {"day": day, "atoms_start": start, "atoms_end": start + dt.timedelta(days=1)}
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM insights_unitdayrollup WHERE day = %(day)s", params)
-        for level, unit, join, condition in levels:
-            sql = INSERT_SQL.format(
-                unit=unit, counts=_COUNTS, mentions=MENTIONS_FROM, join=join, condition=condition
-            )
-            cursor.execute(sql, params | {"level": level})
+        for level in levels:
+            cursor.execute(INSERT_SQL + atoms_sql("%(level)s", level), params | {"level": level[0]})
 
 
 def rollup_days_recompute(days: Iterable[dt.date], progress: bool = False) -> int:

@@ -46,7 +46,7 @@ def hotspots(
             rows = unit_counts(cursor, query, unit, with_authors=False, shown_only=True)
         brands = {}
         for brand_id in scope.focus_ids:
-            shown = [r for r in rows if r["brand_id"] == brand_id and r["mentions"]]
+            shown = [r for r in rows if r["brand_id"] == brand_id]
             # In a stable order whatever the plan: by cell, or by region code.
             shown.sort(key=lambda r: codes[r["unit"]] if layer else r["unit"])
             units = [r["unit"] for r in shown]
