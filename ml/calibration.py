@@ -26,13 +26,19 @@ from ml.train_loop import fit_temperature
 BIAS_GRID = np.round(np.arange(-1.5, 1.51, 0.1), 2)
 
 
-def mean_source_f1(predicted: np.ndarray, truth: np.ndarray, sources: Sequence[str]) -> float:
+def source_f1s(
+    predicted: np.ndarray, truth: np.ndarray, sources: Sequence[str]
+) -> dict[str, float]:
+    """Macro-F1 of each source's texts."""
     keys = np.asarray(sources)
-    scores = [
-        macro_scores(confusion(truth[keys == s], predicted[keys == s]))["macro_f1"]
+    return {
+        s: float(macro_scores(confusion(truth[keys == s], predicted[keys == s]))["macro_f1"])
         for s in sorted(set(sources))
-    ]
-    return float(np.mean(scores))
+    }
+
+
+def mean_source_f1(predicted: np.ndarray, truth: np.ndarray, sources: Sequence[str]) -> float:
+    return float(np.mean(list(source_f1s(predicted, truth, sources).values())))
 
 
 def fit_class_bias(

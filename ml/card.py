@@ -58,6 +58,15 @@ def _biases(config: dict[str, Any]) -> str:
     return f"{config.get('class_bias', [0.0, 0.0, 0.0])} by default{per_lang}"
 
 
+def _trained_parts(config: dict[str, Any]) -> str:
+    frozen, rank = config["frozen_layers"], config.get("lora_rank", 0)
+    trained = f"layers {frozen}-11 and the head trained"
+    if not rank:
+        return trained
+    return (f"layers 0-{frozen - 1} adapted with rank-{rank} adapters (LoRA, folded into "
+            f"their weights at load), {trained}")  # fmt: skip
+
+
 def render_card(folder: Path, report: dict[str, Any]) -> str:
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     training = config.get("training", {})
@@ -75,7 +84,7 @@ def render_card(folder: Path, report: dict[str, Any]) -> str:
         "",
         "## Model",
         "",
-        f"- base: `{config['base']}`; layers {config['frozen_layers']}-11 and the head trained, "
+        f"- base: `{config['base']}`; {_trained_parts(config)}, "
         f"max {config['max_length']} tokens, temperature {config['temperature']:.3f}",
         f"- class biases (negative, neutral, positive, added to the logits): {_biases(config)}",
         f"- data fingerprint: `{training.get('data_fingerprint', '?')}`, "

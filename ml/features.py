@@ -41,11 +41,12 @@ def cache_frozen_states(
     states: list[torch.Tensor] = [torch.empty(0)] * len(texts)
     order = length_sorted(tokenizer, texts)
     model.eval()
+    device = next(model.parameters()).device
     for start in tqdm(range(0, len(order), batch_size), desc="frozen layers", unit="batch"):
         chosen = order[start : start + batch_size]
         batch = tokenizer([texts[i] for i in chosen])
-        hidden = model.frozen_hidden(batch.input_ids, batch.attention_mask)
+        hidden = model.frozen_hidden(batch.input_ids.to(device), batch.attention_mask.to(device))
         for row, i in enumerate(chosen):
             length = int(batch.attention_mask[row].sum())
-            states[i] = hidden[row, :length].to(torch.float16).clone()
+            states[i] = hidden[row, :length].to(torch.float16).cpu().clone()
     return CachedStates(states)

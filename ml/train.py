@@ -19,7 +19,7 @@ import yaml
 from tqdm import tqdm
 
 from ml.artifact import ModelConfig, build_model, save_artifact
-from ml.calibration import calibrate, mean_source_f1
+from ml.calibration import calibrate, mean_source_f1, source_f1s
 from ml.data import Example, fingerprint, read_examples
 from ml.features import CachedStates, cache_frozen_states
 from ml.labels import LABELS
@@ -78,12 +78,24 @@ def _class_weights(train: list[Example], balanced: bool) -> torch.Tensor:
 
 
 def _optimizer(model: OpinionClassifier, cfg: dict[str, Any]) -> torch.optim.Optimizer:
-    layers = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("encoder")]
-    head = list(model.head.parameters())
-    return torch.optim.AdamW(
-        [{"params": layers, "lr": cfg["lr_layers"]}, {"params": head, "lr": cfg["lr_head"]}],
-        weight_decay=cfg["weight_decay"],
-    )
+    trained = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    layers = [p for n, p in trained if n.startswith("encoder") and "lora_" not in n]
+    adapters = [p for n, p in trained if "lora_" in n]
+    groups = [{"params": layers, "lr": cfg["lr_layers"]},
+              {"params": list(model.head.parameters()), "lr": cfg["lr_head"]}]  # fmt: skip
+    if adapters:
+        groups.append({"params": adapters, "lr": cfg.get("lr_lora", cfg["lr_layers"])})
+    return torch.optim.AdamW(groups, weight_decay=cfg["weight_decay"])
+
+
+def _device(cfg: dict[str, Any]) -> torch.device:
+    """The configured device; "auto" (the default) is a GPU when one is present."""
+    name = cfg.get("device", "auto")
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+    return torch.device(name)
 
 
 def train(run: TrainingRun, resume: bool = False) -> tuple[str, Path, dict[str, Any]]:
@@ -91,15 +103,17 @@ def train(run: TrainingRun, resume: bool = False) -> tuple[str, Path, dict[str, 
     seed_everything(cfg["seed"])
     train_set, dev_set, paths = _examples(run)
     model_config = ModelConfig(base=cfg["base"], frozen_layers=cfg["frozen_layers"],
-                               max_length=cfg["max_length"])  # fmt: skip
+                               max_length=cfg["max_length"], lora_rank=cfg.get("lora_rank", 0),
+                               lora_alpha=cfg.get("lora_alpha", 16.0))  # fmt: skip
     model, tokenizer = build_model(model_config)
+    model.to(_device(cfg))
     train_states = cache_frozen_states(model, tokenizer, [e.text for e in train_set])
     dev_states = cache_frozen_states(model, tokenizer, [e.text for e in dev_set])
     optimizer = _optimizer(model, cfg)
     total_steps = cfg["epochs"] * len(epoch_batches(train_set, cfg["batch_size"], cfg["seed"]))
     scheduler = _schedule(optimizer, total_steps, cfg["warmup_fraction"])
     start_epoch, best = _resume(run.out_dir, model, optimizer, scheduler) if resume else (0, None)
-    class_weights = _class_weights(train_set, cfg["class_balanced"])
+    class_weights = _class_weights(train_set, cfg["class_balanced"]).to(_device(cfg))
     for epoch in range(start_epoch, cfg["epochs"]):
         batches = epoch_batches(train_set, cfg["batch_size"], cfg["seed"] + epoch)
         train_epoch(model, train_states, train_set, batches=batches, optimizer=optimizer,
@@ -112,6 +126,7 @@ def train(run: TrainingRun, resume: bool = False) -> tuple[str, Path, dict[str, 
         tqdm.write(f"epoch {epoch + 1}: dev mean macro-F1 over sources {score:.4f}")
     assert best is not None
     model.load_state_dict(best[1], strict=False)
+    model.cpu()
     return _finish(run, model, model_config=model_config, dev_states=dev_states,
                    dev_set=dev_set, paths=paths, n_train=len(train_set))  # fmt: skip
 
@@ -129,7 +144,10 @@ def _finish(
     logits = calibrate(model_config, evaluate_logits(model, dev_states, len(dev_set)), dev_set)
     model_config.training = {**run.config, "data_fingerprint": fingerprint(paths),
                              "train_examples": n_train}  # fmt: skip
-    metrics = {"dev_mean_source_macro_f1": _source_f1(logits, dev_set)}
+    truth, sources = np.asarray([e.label for e in dev_set]), [e.source for e in dev_set]
+    by_source = source_f1s(logits.argmax(dim=1).numpy(), truth, sources)
+    metrics = {"dev_mean_source_macro_f1": _source_f1(logits, dev_set),
+               "dev_macro_f1_by_source": by_source}  # fmt: skip
     version, folder = save_artifact(model, model_config, run.out_dir, metrics)
     return version, folder, metrics
 
@@ -140,7 +158,10 @@ def _source_f1(logits: torch.Tensor, dev_set: list[Example]) -> float:
 
 
 def _dev_score(model: OpinionClassifier, states: CachedStates, dev_set: list[Example]) -> float:
-    return _source_f1(evaluate_logits(model, states, len(dev_set)), dev_set)
+    """Mean per-source macro-F1 once calibrated, as the model will be served: an epoch whose
+    raw decisions lean towards one class is not passed over for that."""
+    logits = evaluate_logits(model, states, len(dev_set))
+    return _source_f1(calibrate(ModelConfig(), logits, dev_set), dev_set)
 
 
 def _schedule(optimizer: torch.optim.Optimizer, total: int, warmup_fraction: float) -> Any:

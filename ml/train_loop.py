@@ -41,12 +41,14 @@ def train_epoch(
     class_weights: torch.Tensor,
 ) -> float:
     model.train()
+    device = class_weights.device
     running = 0.0
     progress = tqdm(batches, desc="training", unit="batch")
     for step, indices in enumerate(progress, start=1):
-        hidden, mask = states.batch(indices)
-        labels = torch.tensor([examples[i].label for i in indices])
-        weights = torch.tensor([examples[i].weight for i in indices]) * class_weights[labels]
+        hidden, mask = (t.to(device) for t in states.batch(indices))
+        labels = torch.tensor([examples[i].label for i in indices], device=device)
+        weights = torch.tensor([examples[i].weight for i in indices], device=device)
+        weights = weights * class_weights[labels]
         logits = model.logits_from_hidden(hidden, mask)
         loss = (F.cross_entropy(logits, labels, reduction="none") * weights).sum() / weights.sum()
         optimizer.zero_grad(set_to_none=True)
@@ -63,12 +65,13 @@ def train_epoch(
 @torch.inference_mode()
 def evaluate_logits(model: OpinionClassifier, states: CachedStates, count: int) -> torch.Tensor:
     model.eval()
+    device = next(model.parameters()).device
     order = sorted(range(count), key=lambda i: states.states[i].shape[0])
     logits = torch.zeros(count, len(LABELS))
     for start in range(0, count, 64):
         chosen = order[start : start + 64]
-        hidden, mask = states.batch(chosen)
-        logits[chosen] = model.logits_from_hidden(hidden, mask)
+        hidden, mask = (t.to(device) for t in states.batch(chosen))
+        logits[chosen] = model.logits_from_hidden(hidden, mask).float().cpu()
     return logits
 
 
@@ -85,4 +88,4 @@ def fit_temperature(logits: torch.Tensor, labels: torch.Tensor) -> float:
         return loss
 
     optimizer.step(closure)
-    return float(log_t.exp())
+    return float(log_t.detach().exp())

