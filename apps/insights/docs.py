@@ -41,7 +41,7 @@ EXAMPLES: dict[str, list[OpenApiExample]] = {
                         "label": "positive",
                         "score": 0.83,
                         "confidence": 0.91,
-                        "model_version": "d54040e803b6aa51",
+                        "model_version": "744ea80aca02fe67",
                         "location_provenance": "gps",
                         "precision_m": 12.0,
                     },
