@@ -82,6 +82,10 @@ def load_artifact(folder: Path) -> tuple[OpinionClassifier, E5Tokenizer, ModelCo
     missing = set(model.trained_state()) - set(trained)
     if missing:
         raise ValueError(f"{folder} lacks weights for {sorted(missing)[:3]}…; retrain it.")
-    model.load_state_dict({k: v.float() for k, v in trained.items()}, strict=False)
+    loaded = model.load_state_dict({k: v.float() for k, v in trained.items()}, strict=False)
+    if loaded.unexpected_keys:
+        unexpected = loaded.unexpected_keys[:3]
+        raise ValueError(f"{folder} holds weights its config has no place for ({unexpected}…):"
+                         " its config.json does not match it.")  # fmt: skip
     model.merge_adapters()
     return model.eval(), tokenizer, config

@@ -61,7 +61,7 @@ def _biases(config: dict[str, Any]) -> str:
 def _trained_parts(config: dict[str, Any]) -> str:
     frozen, rank = config["frozen_layers"], config.get("lora_rank", 0)
     trained = f"layers {frozen}-11 and the head trained"
-    if not rank:
+    if not rank or not frozen:
         return trained
     return (f"layers 0-{frozen - 1} adapted with rank-{rank} adapters (LoRA, folded into "
             f"their weights at load), {trained}")  # fmt: skip

@@ -27,6 +27,8 @@ class LoRALinear(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out = self.base(x)
         if self.merged:
+            if self.training:
+                raise RuntimeError("Adapters folded in for serving cannot be trained further.")
             return out
         return out + F.linear(F.linear(x, self.lora_a), self.lora_b) * self.scale
 

@@ -1,8 +1,9 @@
 """Train the opinion model: `python -m ml.train --config ml/configs/default.yaml`.
 
-The frozen lower layers run once per text; only the top layers and the head are trained, on
-CPU in well under an hour, on a GPU when one is present. Checkpoints after every epoch let an
-interrupted run resume with --resume.
+The top layers and the head are trained; the lower layers are either frozen (their output is
+computed once per text) or adapted with low-rank adapters. It runs on a GPU when one is
+present, else on the CPU. Checkpoints after every epoch let an interrupted run resume with
+--resume.
 """
 
 from __future__ import annotations
@@ -93,8 +94,6 @@ def _device(cfg: dict[str, Any]) -> torch.device:
     name = cfg.get("device", "auto")
     if name == "auto":
         name = "cuda" if torch.cuda.is_available() else "cpu"
-    if name == "cuda":
-        torch.backends.cuda.matmul.allow_tf32 = True
     return torch.device(name)
 
 
@@ -104,16 +103,19 @@ def train(run: TrainingRun, resume: bool = False) -> tuple[str, Path, dict[str, 
     train_set, dev_set, paths = _examples(run)
     model_config = ModelConfig(base=cfg["base"], frozen_layers=cfg["frozen_layers"],
                                max_length=cfg["max_length"], lora_rank=cfg.get("lora_rank", 0),
-                               lora_alpha=cfg.get("lora_alpha", 16.0))  # fmt: skip
+                               lora_alpha=float(cfg.get("lora_alpha", 16.0)))  # fmt: skip
     model, tokenizer = build_model(model_config)
-    model.to(_device(cfg))
+    device = _device(cfg)
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True  # the encoder's matmuls lose nothing to it
+    model.to(device)
     train_states = cache_frozen_states(model, tokenizer, [e.text for e in train_set])
     dev_states = cache_frozen_states(model, tokenizer, [e.text for e in dev_set])
     optimizer = _optimizer(model, cfg)
     total_steps = cfg["epochs"] * len(epoch_batches(train_set, cfg["batch_size"], cfg["seed"]))
     scheduler = _schedule(optimizer, total_steps, cfg["warmup_fraction"])
     start_epoch, best = _resume(run.out_dir, model, optimizer, scheduler) if resume else (0, None)
-    class_weights = _class_weights(train_set, cfg["class_balanced"]).to(_device(cfg))
+    class_weights = _class_weights(train_set, cfg["class_balanced"]).to(device)
     for epoch in range(start_epoch, cfg["epochs"]):
         batches = epoch_batches(train_set, cfg["batch_size"], cfg["seed"] + epoch)
         train_epoch(model, train_states, train_set, batches=batches, optimizer=optimizer,
@@ -126,7 +128,6 @@ def train(run: TrainingRun, resume: bool = False) -> tuple[str, Path, dict[str, 
         tqdm.write(f"epoch {epoch + 1}: dev mean macro-F1 over sources {score:.4f}")
     assert best is not None
     model.load_state_dict(best[1], strict=False)
-    model.cpu()
     return _finish(run, model, model_config=model_config, dev_states=dev_states,
                    dev_set=dev_set, paths=paths, n_train=len(train_set))  # fmt: skip
 
@@ -182,7 +183,12 @@ def _checkpoint(
     out_dir.mkdir(parents=True, exist_ok=True)
     torch.save({"epoch": epoch, "model": model.trained_state(), "optimizer": optimizer.state_dict(),
                 "scheduler": scheduler.state_dict(), "best": best,
-                "rng": torch.get_rng_state()}, out_dir / "checkpoint.pt")  # fmt: skip
+                "rng": torch.get_rng_state(), "cuda_rng": _cuda_rng()},
+               out_dir / "checkpoint.pt")  # fmt: skip
+
+
+def _cuda_rng() -> list[torch.Tensor]:
+    return torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []
 
 
 def _resume(out_dir: Path, model: OpinionClassifier, optimizer: Any, scheduler: Any) -> Any:
@@ -194,6 +200,8 @@ def _resume(out_dir: Path, model: OpinionClassifier, optimizer: Any, scheduler: 
     optimizer.load_state_dict(saved["optimizer"])
     scheduler.load_state_dict(saved["scheduler"])
     torch.set_rng_state(saved["rng"])
+    if saved.get("cuda_rng") and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(saved["cuda_rng"])
     return saved["epoch"], saved["best"]
 
 

@@ -41,7 +41,7 @@ def train_epoch(
     class_weights: torch.Tensor,
 ) -> float:
     model.train()
-    device = class_weights.device
+    device = next(model.parameters()).device
     running = 0.0
     progress = tqdm(batches, desc="training", unit="batch")
     for step, indices in enumerate(progress, start=1):

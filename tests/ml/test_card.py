@@ -40,3 +40,6 @@ def test_card_names_the_adapted_layers(tmp_path: Path) -> None:
     card = render_card(tmp_path, _report())
     assert "layers 0-7 adapted with rank-16 adapters" in card
     assert "layers 8-11 and the head trained, max 512 tokens" in card
+    config = json.loads((tmp_path / "config.json").read_text())
+    (tmp_path / "config.json").write_text(json.dumps({**config, "frozen_layers": 0}))
+    assert "adapted with" not in render_card(tmp_path, _report())
