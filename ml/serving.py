@@ -61,7 +61,6 @@ class Predictor:
         elif self.precision == "bf16":
             model = model.to(torch.bfloat16)
         self.model = model
-        self._bias = torch.tensor(self.config.class_bias, dtype=torch.float32)
         self.version = folder.name
 
     @torch.inference_mode()
@@ -79,9 +78,7 @@ class Predictor:
 
     def biases(self, count: int, langs: Sequence[str | None] | None = None) -> torch.Tensor:
         """[count, 3] the calibrated bias of each text: its language's, else the general one."""
-        if langs is None or not self.config.lang_bias:
-            return self._bias.expand(count, -1)
-        return self.config.biases(langs)
+        return self.config.biases([None] * count if langs is None else langs)
 
     def probabilities(
         self, texts: Sequence[str], langs: Sequence[str | None] | None = None, batch_size: int = 64
