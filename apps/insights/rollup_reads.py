@@ -21,44 +21,47 @@ from apps.insights.sql import area_params, fetch_dicts, has_area
 if TYPE_CHECKING:
     from apps.insights.aggregates import UnitSpec
 
-# The focus brands' units are read from the unique index alone (level, brand, day, unit); sums
-# only from the atoms kept (at least k authors), a small part at fine levels, read from the
-# (level, brand, day, authors) index that holds them; distinct authors from the focus brands'
-# kept atoms. Competitors come from the kept atoms only, in the focus brands' units. The CTEs
-# are materialised so that no plan can repeat the author count once per unit.
+# Three parts, merged in Python (`_merged`): the focus brands' units with the sums of their
+# kept atoms (at least k authors), read from the (level, brand, day, authors) index that holds
+# unit and counts; the distinct authors of those kept atoms; the competitors' sums over their
+# kept atoms, read from the partial index of kept atoms. Joining the parts in SQL cost more
+# (sorts of every unit for a merge join) than the reads themselves.
 ROLLUP_SQL = """
-WITH {atoms}units AS MATERIALIZED (
-    SELECT DISTINCT {unit} AS unit, brand_id
+WITH {atoms}focus AS (
+    SELECT {unit} AS unit, brand_id,
+           coalesce(sum(mentions) FILTER (WHERE authors >= %(k)s), 0)::bigint AS mentions,
+           coalesce(sum(positive) FILTER (WHERE authors >= %(k)s), 0)::bigint AS positive,
+           coalesce(sum(neutral) FILTER (WHERE authors >= %(k)s), 0)::bigint AS neutral,
+           coalesce(sum(negative) FILTER (WHERE authors >= %(k)s), 0)::bigint AS negative
     FROM {source}
     WHERE level = %(rollup_level)s AND brand_id = ANY(%(author_brand_ids)s) {days} {area}
-),
-sums AS MATERIALIZED (
-    SELECT {unit} AS unit, brand_id, sum(mentions)::bigint AS mentions,
-           sum(positive)::bigint AS positive, sum(neutral)::bigint AS neutral,
-           sum(negative)::bigint AS negative
-    FROM {source}
-    WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) AND authors >= %(k)s
-      {days} {area}
     GROUP BY 1, brand_id
 ),
-people AS MATERIALIZED (
+people AS (
     SELECT {unit} AS unit, brand_id, {authors} AS authors
     FROM {source}
     WHERE level = %(rollup_level)s AND brand_id = ANY(%(author_brand_ids)s) AND authors >= %(k)s
       {days} {area} {people}
     GROUP BY 1, brand_id
+),
+rivals AS (
+    SELECT {unit} AS unit, brand_id, sum(mentions)::bigint AS mentions,
+           sum(positive)::bigint AS positive, sum(neutral)::bigint AS neutral,
+           sum(negative)::bigint AS negative
+    FROM {source}
+    WHERE level = %(rollup_level)s AND brand_id = ANY(%(rival_ids)s) AND authors >= %(k)s
+      {days} {area}
+    GROUP BY 1, brand_id
 )
-SELECT u.unit, u.brand_id, coalesce(s.mentions, 0) AS mentions, coalesce(p.authors, 0) AS authors,
-       coalesce(s.positive, 0) AS positive, coalesce(s.neutral, 0) AS neutral,
-       coalesce(s.negative, 0) AS negative
-FROM units u
-LEFT JOIN sums s ON s.unit = u.unit AND s.brand_id = u.brand_id
-LEFT JOIN people p ON p.unit = u.unit AND p.brand_id = u.brand_id
+SELECT 0 AS part, unit, brand_id, mentions, 0::bigint AS authors, positive, neutral, negative
+FROM focus
 UNION ALL
-SELECT s.unit, s.brand_id, s.mentions, 0, s.positive, s.neutral, s.negative
-FROM sums s
-WHERE NOT s.brand_id = ANY(%(author_brand_ids)s) AND s.unit IN (SELECT unit FROM units)
+SELECT 1, unit, brand_id, 0, authors, 0, 0, 0 FROM people
+UNION ALL
+SELECT 2, unit, brand_id, mentions, 0, positive, neutral, negative FROM rivals
 """
+FOCUS, PEOPLE, RIVALS = 0, 1, 2
+COUNT_COLUMNS = ("unit", "brand_id", "mentions", "authors", "positive", "neutral", "negative")
 
 # Distinct authors over the atoms' keys, concatenated per unit, then sorted and deduplicated by
 # intarray's C functions: about five times faster than count(DISTINCT) over the unnested keys.
@@ -180,8 +183,34 @@ def rollup_unit_counts(
     params |= dict(unit.params) | {
         "rollup_level": unit.rollup_level, "brand_ids": list(query.brand_ids), "k": k,
         "author_brand_ids": authors_of,
+        "rival_ids": [brand for brand in query.brand_ids if brand not in authors_of],
     }  # fmt: skip
-    return fetch_dicts(cursor, sql, params)
+    if shown_only:
+        return fetch_dicts(cursor, sql, params)
+    cursor.execute(sql, params)
+    return _merged(cursor.fetchall())
+
+
+def _merged(rows: list[tuple]) -> list[dict[str, Any]]:
+    """`ROLLUP_SQL`'s parts as rows per (unit, brand): the focus brands' rows with their distinct
+    authors, then the competitors' rows in the units where a focus brand appears."""
+    focus: dict[tuple[Any, int], dict[str, Any]] = {}
+    authors: dict[tuple[Any, int], int] = {}
+    rivals = []
+    for part, *counts in rows:
+        if part == FOCUS:
+            focus[counts[0], counts[1]] = dict(zip(COUNT_COLUMNS, counts, strict=True))
+        elif part == PEOPLE:
+            authors[counts[0], counts[1]] = counts[3]
+        else:
+            rivals.append(counts)
+    for key, count in authors.items():
+        focus[key]["authors"] = count
+    units = {unit for unit, _ in focus}
+    return [
+        *focus.values(),
+        *(dict(zip(COUNT_COLUMNS, counts, strict=True)) for counts in rivals if counts[0] in units),
+    ]
 
 
 def rollup_unplaced(

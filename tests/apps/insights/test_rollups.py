@@ -66,6 +66,20 @@ def test_rollups_answer_exactly_as_the_mentions_table(
     assert '"suppressed": false' in json.dumps(from_rollups)  # not two empty answers
 
 
+@pytest.mark.parametrize("path", ["share-of-voice/", "regions/"])
+def test_a_region_where_only_a_competitor_is_stays_out_both_ways(
+    read_client: APIClient, world: World, seed: Seeder, path: str
+) -> None:
+    seed(world.alpha, 12, WEST)
+    seed(world.beta, 12, WEST)
+    seed(world.beta, 15, EAST)  # kept atoms of the competitor alone
+    url, params = f"/api/v1/insights/{path}", {"layer": "fr-region", "brand": "alpha"}
+    from_rollups, from_mentions = both_ways(read_client, url, params)
+    assert from_rollups == from_mentions
+    units = from_rollups.get("regions") or from_rollups["features"]
+    assert [unit.get("region") or unit["id"] for unit in units] == ["W"]
+
+
 @pytest.mark.parametrize("params", [{"res": 5}, {"layer": "fr-region"}])
 def test_hotspots_answer_exactly_as_the_mentions_table(
     read_client: APIClient, varied: World, seed: Seeder, params: dict
