@@ -1,5 +1,9 @@
 """Reads of boundary layers and regions."""
 
+import threading
+from collections.abc import Iterable
+
+from cachetools import TTLCache
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import Point
 from django.db import connection
@@ -9,6 +13,13 @@ from apps.common.db import Multi, SimplifyPreserveTopology
 from apps.regions.models import City, Region, RegionPart
 from geo.places import split_location_text
 from geo.text import fold
+
+# Region codes and names, by id, as a process last read them: every choropleth request names its
+# regions, and they change only when boundaries are reloaded (which keeps ids and updates names
+# in place), so a minute of staleness at most is the price of one statement fewer.
+REGION_LABELS_TTL_S = 60
+_region_labels: TTLCache[int, tuple[str, str]] = TTLCache(maxsize=200_000, ttl=REGION_LABELS_TTL_S)
+_region_labels_lock = threading.Lock()
 
 # Simplification tolerance in degrees for each web-map zoom: about a pixel at that zoom.
 GEOJSON_DECIMALS = 5
@@ -115,3 +126,22 @@ def _unambiguous(candidates: list[City], qualifier: str) -> City | None:
 
 def _qualifiers(city: City) -> set[str]:
     return {fold(city.admin1_code), fold(city.country_code), fold(city.country_name)} - {""}
+
+
+def region_labels(region_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """(code, name) of each region id that exists; ids this process read in the last minute
+    are answered without a query."""
+    ids = list(region_ids)
+    with _region_labels_lock:
+        known = {pk: _region_labels[pk] for pk in ids if pk in _region_labels}
+    missing = [pk for pk in ids if pk not in known]
+    if missing:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, code, name FROM {Region._meta.db_table} WHERE id = ANY(%s)", [missing]
+            )
+            read = {pk: (code, name) for pk, code, name in cursor.fetchall()}
+        with _region_labels_lock:
+            _region_labels.update(read)
+        known |= read
+    return known

@@ -40,7 +40,7 @@ def hotspots(
             rows = unit_counts(
                 cursor, query, region_unit(layer_id_for(layer)), with_authors=False, shown_only=True
             )
-            codes = region_codes(cursor, {row["unit"] for row in rows})
+            codes = region_codes({row["unit"] for row in rows})
         else:
             unit = h3_unit_for(cursor, query, check_resolution(resolution or 5))
             rows = unit_counts(cursor, query, unit, with_authors=False, shown_only=True)

@@ -24,7 +24,11 @@ from apps.insights.selectors.scope import BrandScope
 from apps.insights.sql import fetch_dicts, insight_cursor
 from apps.mentions.models import H3_RESOLUTIONS
 from apps.regions.models import BoundaryLayer
-from apps.regions.selectors import GEOJSON_DECIMALS, simplify_tolerance_for_zoom
+from apps.regions.selectors import (
+    GEOJSON_DECIMALS,
+    region_labels,
+    simplify_tolerance_for_zoom,
+)
 
 REGION_GEOMETRY_SQL = """
 SELECT id, code, name, ST_AsGeoJSON(
@@ -81,13 +85,14 @@ def region_figures(
     """A FeatureCollection of the layer's regions that have matching mentions."""
     with insight_cursor() as cursor:
         figures, unplaced = _unit_figures(cursor, query, scope, region_unit(layer_id_for(layer)))
-        regions = fetch_dicts(
-            cursor,
-            REGION_GEOMETRY_SQL if geometry else "SELECT id, code, name, NULL AS geometry "
-            "FROM regions_region WHERE id = ANY(%(ids)s)",
-            {"ids": list(figures), "tolerance": simplify_tolerance_for_zoom(zoom or 6),
-             "decimals": GEOJSON_DECIMALS},
-        )  # fmt: skip
+        if geometry:
+            regions = fetch_dicts(cursor, REGION_GEOMETRY_SQL, {
+                "ids": list(figures), "tolerance": simplify_tolerance_for_zoom(zoom or 6),
+                "decimals": GEOJSON_DECIMALS,
+            })  # fmt: skip
+        else:
+            regions = [{"id": pk, "code": code, "name": name, "geometry": None}
+                       for pk, (code, name) in region_labels(figures).items()]  # fmt: skip
     features = [
         {
             "type": "Feature",
@@ -135,13 +140,8 @@ def h3_figures(query: InsightFilter, scope: BrandScope, resolution: int) -> dict
     return _collection(features, unplaced, resolution=resolution)
 
 
-def region_codes(cursor: CursorWrapper, region_ids: set[int]) -> dict[int, str]:
-    rows = fetch_dicts(
-        cursor,
-        "SELECT id, code FROM regions_region WHERE id = ANY(%(ids)s)",
-        {"ids": list(region_ids)},
-    )
-    return {row["id"]: row["code"] for row in rows}
+def region_codes(region_ids: set[int]) -> dict[int, str]:
+    return {pk: code for pk, (code, _name) in region_labels(region_ids).items()}
 
 
 def share_of_voice(query: InsightFilter, scope: BrandScope, layer: str) -> dict[str, Any]:
@@ -152,7 +152,7 @@ def share_of_voice(query: InsightFilter, scope: BrandScope, layer: str) -> dict[
         rows = unit_counts(
             cursor, query.with_brands(scope.all_ids), unit, scope.focus_ids, with_authors=False
         )
-        codes = region_codes(cursor, {row["unit"] for row in rows})
+        codes = region_codes({row["unit"] for row in rows})
     by_region: dict[int, dict[int, int]] = {}
     for row in rows:
         by_region.setdefault(row["unit"], {})[row["brand_id"]] = row["mentions"]
