@@ -61,7 +61,6 @@ UNION ALL
 SELECT 2, unit, brand_id, mentions, 0, positive, neutral, negative FROM rivals
 """
 FOCUS, PEOPLE, RIVALS = 0, 1, 2
-COUNT_COLUMNS = ("unit", "brand_id", "mentions", "authors", "positive", "neutral", "negative")
 
 # Distinct authors over the atoms' keys, concatenated per unit, then sorted and deduplicated by
 # intarray's C functions: about five times faster than count(DISTINCT) over the unnested keys.
@@ -194,23 +193,26 @@ def rollup_unit_counts(
 def _merged(rows: list[tuple]) -> list[dict[str, Any]]:
     """`ROLLUP_SQL`'s parts as rows per (unit, brand): the focus brands' rows with their distinct
     authors, then the competitors' rows in the units where a focus brand appears."""
-    focus: dict[tuple[Any, int], dict[str, Any]] = {}
-    authors: dict[tuple[Any, int], int] = {}
-    rivals = []
-    for part, *counts in rows:
-        if part == FOCUS:
-            focus[counts[0], counts[1]] = dict(zip(COUNT_COLUMNS, counts, strict=True))
-        elif part == PEOPLE:
-            authors[counts[0], counts[1]] = counts[3]
+    focus, authors, rivals = [], {}, []
+    for row in rows:
+        if row[0] == FOCUS:
+            focus.append(row)
+        elif row[0] == PEOPLE:
+            authors[row[1], row[2]] = row[4]
         else:
-            rivals.append(counts)
-    for key, count in authors.items():
-        focus[key]["authors"] = count
-    units = {unit for unit, _ in focus}
-    return [
-        *focus.values(),
-        *(dict(zip(COUNT_COLUMNS, counts, strict=True)) for counts in rivals if counts[0] in units),
+            rivals.append(row)
+    units = {row[1] for row in focus}
+    return [_counts(row, authors.get((row[1], row[2]), 0)) for row in focus] + [
+        _counts(row, 0) for row in rivals if row[1] in units
     ]
+
+
+def _counts(row: tuple, authors: int) -> dict[str, Any]:
+    _part, unit, brand_id, mentions, _authors, positive, neutral, negative = row
+    return {
+        "unit": unit, "brand_id": brand_id, "mentions": mentions, "authors": authors,
+        "positive": positive, "neutral": neutral, "negative": negative,
+    }  # fmt: skip
 
 
 def rollup_unplaced(
