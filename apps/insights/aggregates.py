@@ -249,7 +249,7 @@ def unplaced_count(
     """Matching mentions that cannot be placed at this level; None when too few authors."""
     rollups = can_use_rollups(query, unit) and not has_area(query)
     if rollups and len(pending := _pending(cursor, query, pending)) <= MAX_PENDING_DAYS:
-        row = rollup_unplaced(cursor, query, unit, pending)
+        row = rollup_unplaced(cursor, query, unit, k_threshold(), pending)
     else:
         row = fetch_dicts(cursor, *unplaced_sql(query, unit))[0]
     return visible_count(row["mentions"], row["authors"])

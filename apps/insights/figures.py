@@ -1,7 +1,6 @@
 """Figures of a unit from its counts: net sentiment with a 95% interval, share of voice."""
 
 import math
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -57,20 +56,28 @@ def figures_by_unit(
     Share of voice is the brand's mentions over those of the brand and its competitors in the
     same unit, all from kept atoms; it is absent when the brand is suppressed there.
     """
-    counts: dict[Any, dict[int, dict[str, Any]]] = defaultdict(dict)
+    counts: dict[Any, dict[int, dict[str, Any]]] = {}
     for row in rows:
-        counts[row["unit"]][row["brand_id"]] = row
-    focus = list(focus_ids)
+        by_brand = counts.get(row["unit"])
+        if by_brand is None:
+            counts[row["unit"]] = {row["brand_id"]: row}
+        else:
+            by_brand[row["brand_id"]] = row
+    focus = [(brand_id, brand_slugs[brand_id]) for brand_id in focus_ids]
     result: dict[Any, dict[str, dict[str, Any]]] = {}
+    # Most units of a fine level are suppressed (every atom dropped): they skip the figures.
     for unit, by_brand in counts.items():
         per_brand = {}
-        for brand_id in focus:
-            if brand_id not in by_brand:
+        for brand_id, slug in focus:
+            counted = by_brand.get(brand_id)
+            if counted is None:
                 continue
-            figures = brand_figures(by_brand[brand_id])
-            if not figures["suppressed"]:
-                figures["share_of_voice"] = _share(brand_id, by_brand, competitors)
-            per_brand[brand_slugs[brand_id]] = figures
+            if not counted["mentions"]:
+                per_brand[slug] = {"suppressed": True}
+                continue
+            figures = brand_figures(counted)
+            figures["share_of_voice"] = _share(brand_id, by_brand, competitors)
+            per_brand[slug] = figures
         if per_brand:
             result[unit] = per_brand
     return result

@@ -78,9 +78,11 @@ WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) AND authors >= 
 GROUP BY 1, brand_id
 """
 
+# `authors` is only compared with k: one day with k authors settles it without sorting the keys
+# of every day, so it is exact below k and a lower bound at or above it.
 UNPLACED_SQL = """
 {with_atoms}SELECT coalesce(sum(mentions), 0) AS mentions,
-       {authors} AS authors
+       CASE WHEN max(authors) >= %(k)s THEN max(authors) ELSE {authors} END AS authors
 FROM {source}
 WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) {days}
 """
@@ -219,11 +221,13 @@ def rollup_unplaced(
     cursor: CursorWrapper,
     query: InsightFilter,
     unit: "UnitSpec",
+    k: int,
     pending: list[dt.date] | None = None,
 ) -> dict:
+    """Mentions not placed at the unit's level, and their distinct authors up to k."""
     days, params = _day_conditions(query)
     level = f"unplaced:{unit.rollup_level}"
-    params |= {"rollup_level": level, "brand_ids": list(query.brand_ids)}
+    params |= {"rollup_level": level, "brand_ids": list(query.brand_ids), "k": k}
     sources, pending_params = _sources(level, pending or [], days)
     params |= pending_params
     sql = UNPLACED_SQL.format(days=days, authors=DISTINCT_AUTHOR_KEYS, **sources)

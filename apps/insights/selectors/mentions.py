@@ -128,7 +128,7 @@ def mention_page(
         rows = fetch_dicts(db, *mention_page_sql(query, scope, cursor, limit, count_in_page))
         not_placed = _not_placed(rows) if count_in_page else None
         if from_rollups:
-            row = rollup_unplaced(db, query, point_unit(), pending)
+            row = rollup_unplaced(db, query, point_unit(), k_threshold(), pending)
             not_placed = visible_count(row["mentions"], row["authors"])
     return {
         "type": "FeatureCollection",

@@ -124,20 +124,17 @@ def h3_figures(query: InsightFilter, scope: BrandScope, resolution: int) -> dict
     with insight_cursor() as cursor:
         unit = h3_unit_for(cursor, query, resolution)
         figures, unplaced = _unit_figures(cursor, query, scope, unit)
-    features = [
-        {
-            "type": "Feature",
-            "id": cell,
-            "geometry": cell_polygon(cell),
-            "properties": {
-                "cell": cell,
-                "suppressed": is_suppressed(per_brand),
-                "brands": per_brand,
-            },
-        }
-        for cell, per_brand in sorted(figures.items())
-    ]
+    features = [_cell_feature(cell, figures[cell]) for cell in sorted(figures)]
     return _collection(features, unplaced, resolution=resolution)
+
+
+def _cell_feature(cell: str, per_brand: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": cell,
+        "geometry": cell_polygon(cell),
+        "properties": {"cell": cell, "suppressed": is_suppressed(per_brand), "brands": per_brand},
+    }
 
 
 def region_codes(region_ids: set[int]) -> dict[int, str]:

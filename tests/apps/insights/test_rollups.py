@@ -162,6 +162,20 @@ def test_the_mentions_not_placed_count_is_the_same_from_the_rollups(
     assert from_rollups["not_placed"]  # the imprecise mentions of the fixture, each day
 
 
+@pytest.mark.parametrize(("days", "shown"), [(1, None), (2, 12)])
+def test_a_not_placed_count_of_days_each_under_k_is_shown_only_when_they_add_up_to_k(
+    read_client: APIClient, world: World, seed: Seeder, days: int, shown: int | None
+) -> None:
+    for day in range(days):  # six new people a day, fewer than k on any one day
+        seed(world.alpha, 6, WEST, when=DAY + dt.timedelta(days=day), precision_m=1_000_000,
+             provenance="profile")  # fmt: skip
+    seed(world.alpha, 12, WEST)
+    for path in ("mentions/", "regions/"):
+        params = {"brand": "alpha", "layer": "fr-region", "geometry": "false"}
+        from_rollups, from_mentions = both_ways(read_client, f"/api/v1/insights/{path}", params)
+        assert from_rollups["not_placed"] == from_mentions["not_placed"] == shown
+
+
 def test_a_first_page_without_an_area_counts_from_the_rollups(
     read_client: APIClient, world: World, seed: Seeder
 ) -> None:
