@@ -47,13 +47,16 @@ units AS (
         %(negative)s::int[], %(net)s::float8[], %(low)s::float8[], %(high)s::float8[])
         AS u(unit, geom, suppressed, mentions, authors, positive, neutral, negative,
              net_sentiment, net_low, net_high)
-)
-SELECT ST_AsMVT(t, %(layer)s, 4096, 'geom') FROM (
+),
+-- Materialised: a subquery would be flattened, and its `geom IS NOT NULL` filter would clip and
+-- simplify every geometry a second time (70 ms instead of 36 for a z6 tile of départements).
+features AS MATERIALIZED (
     SELECT ST_AsMVTGeom({geometry}, tile.env, 4096, 64, true) AS geom,
            u.unit, u.suppressed, u.mentions, u.authors, u.positive, u.neutral, u.negative,
            u.net_sentiment, u.net_low, u.net_high
     FROM units u {join}, tile
-) t WHERE geom IS NOT NULL
+)
+SELECT ST_AsMVT(f, %(layer)s, 4096, 'geom') FROM features f WHERE geom IS NOT NULL
 """
 # H3 cells arrive as WKT; regions as their id, their outline read and simplified in place
 # (about a tile pixel), so that no geometry travels to Python and back.
