@@ -19,7 +19,8 @@ def figure_reader(name: str, options: dict[str, Any]) -> Figure:
         "regions": lambda q, s: spatial.region_figures(
             q, s, options["layer"], options["zoom"], geometry=False
         ),
-        "h3": lambda q, s: spatial.h3_figures(q, s, options["res"]),
+        # Its features are read for the differences: as dicts, not JSON already written.
+        "h3": lambda q, s: spatial.h3_figures(q, s, options["res"], serialised=False),
         "timeseries": lambda q, s: temporal.timeseries(q, s, options["interval"]),
         "share-of-voice": lambda q, s: spatial.share_of_voice(q, s, options["layer"]),
         "places": lambda q, s: places.place_rankings(q, s, options["radius_m"]),

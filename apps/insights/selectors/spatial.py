@@ -123,12 +123,16 @@ def cell_polygon(cell: str) -> orjson.Fragment:
     return orjson.Fragment(cell_polygon_json(cell))
 
 
-def h3_figures(query: InsightFilter, scope: BrandScope, resolution: int) -> dict[str, Any]:
+def h3_figures(
+    query: InsightFilter, scope: BrandScope, resolution: int, *, serialised: bool = True
+) -> dict[str, Any]:
+    """Figures per cell; `serialised`: suppressed cells' features as JSON already written
+    (`SUPPRESSED_CELL`), for an answer sent as is, rather than dicts for code that reads them."""
     check_resolution(resolution)
     with insight_cursor() as cursor:
         unit = h3_unit_for(cursor, query, resolution)
         figures, unplaced = _unit_figures(cursor, query, scope, unit)
-    features = [_cell_feature(cell, figures[cell]) for cell in sorted(figures)]
+    features = [_cell_feature(cell, figures[cell], serialised) for cell in sorted(figures)]
     return _collection(features, unplaced, resolution=resolution)
 
 
@@ -141,8 +145,9 @@ SUPPRESSED_CELL = (
 )
 
 
-def _cell_feature(cell: str, per_brand: dict[str, dict[str, Any]]) -> Any:
-    if is_suppressed(per_brand):
+def _cell_feature(cell: str, per_brand: dict[str, dict[str, Any]], serialised: bool) -> Any:
+    suppressed = is_suppressed(per_brand)
+    if suppressed and serialised:
         cell_id = cell.encode()
         return orjson.Fragment(
             SUPPRESSED_CELL % (cell_id, cell_polygon_json(cell), cell_id, orjson.dumps(per_brand))
@@ -151,7 +156,7 @@ def _cell_feature(cell: str, per_brand: dict[str, dict[str, Any]]) -> Any:
         "type": "Feature",
         "id": cell,
         "geometry": cell_polygon(cell),
-        "properties": {"cell": cell, "suppressed": False, "brands": per_brand},
+        "properties": {"cell": cell, "suppressed": suppressed, "brands": per_brand},
     }
 
 

@@ -2,8 +2,13 @@
 
 import datetime as dt
 
+import orjson
 from rest_framework.test import APIClient
 
+from apps.brands.selectors import brands_entitled
+from apps.insights.filters import InsightFilter
+from apps.insights.selectors import spatial
+from apps.insights.selectors.scope import brand_scope
 from tests.insights_world import DAY, EAST, WEST, Seeder, World
 
 REGIONS = "/api/v1/insights/regions/"
@@ -149,6 +154,41 @@ def test_compare_two_periods_gives_differences(
     }).json()  # fmt: skip
     [difference] = body["differences"]
     assert difference == {"unit": "W", "brand": "alpha", "mentions": 8, "net_sentiment": -2.0}
+
+
+def test_compare_two_periods_on_h3_skips_suppressed_cells(
+    read_client: APIClient, world: World, seed: Seeder
+) -> None:
+    seed(world.alpha, 12, WEST, when=DAY)
+    seed(world.alpha, 3, EAST, when=DAY)  # too few people: a suppressed cell in period a
+    seed(world.alpha, 20, WEST, when=DAY + dt.timedelta(days=8), label="negative")
+    response = read_client.get("/api/v1/insights/compare/", {
+        "figure": "h3", "res": "5",
+        "a_from": "2026-11-01T00:00:00Z", "a_to": "2026-11-08T00:00:00Z",
+        "b_from": "2026-11-08T00:00:00Z", "b_to": "2026-11-15T00:00:00Z",
+    })  # fmt: skip
+    assert response.status_code == 200
+    body = response.json()
+    [difference] = body["differences"]
+    assert difference["mentions"] == 8 and difference["net_sentiment"] == -2.0
+    assert [f["properties"]["suppressed"] for f in body["a"]["features"]].count(True) == 1
+
+
+def test_h3_cells_written_as_json_at_once_are_the_json_of_their_dicts(
+    world: World, seed: Seeder
+) -> None:
+    seed(world.alpha, 12, WEST)
+    seed(world.alpha, 3, EAST)  # alpha suppressed, beta not: a cell built as dicts
+    seed(world.beta, 12, EAST)
+    seed(world.alpha, 4, (2.0, 47.0))  # every brand suppressed: a cell written at once
+    scope = brand_scope((world.alpha.pk, world.beta.pk), brands_entitled(None))
+    query = InsightFilter(brand_ids=scope.focus_ids)
+    written, built = (
+        orjson.dumps(spatial.h3_figures(query, scope, 5, serialised=serialised))
+        for serialised in (True, False)
+    )
+    assert written == built
+    assert b'"suppressed":true,"brands"' in written and b'"suppressed":false' in written
 
 
 def test_compare_two_brands(read_client: APIClient, world: World, seed: Seeder) -> None:
