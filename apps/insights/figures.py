@@ -65,18 +65,15 @@ def figures_by_unit(
             by_brand[row["brand_id"]] = row
     focus = [(brand_id, brand_slugs[brand_id]) for brand_id in focus_ids]
     result: dict[Any, dict[str, dict[str, Any]]] = {}
-    # Most units of a fine level are suppressed (every atom dropped): they skip the figures.
     for unit, by_brand in counts.items():
         per_brand = {}
         for brand_id, slug in focus:
             counted = by_brand.get(brand_id)
             if counted is None:
                 continue
-            if not counted["mentions"]:
-                per_brand[slug] = {"suppressed": True}
-                continue
             figures = brand_figures(counted)
-            figures["share_of_voice"] = _share(brand_id, by_brand, competitors)
+            if not figures["suppressed"]:
+                figures["share_of_voice"] = _share(brand_id, by_brand, competitors)
             per_brand[slug] = figures
         if per_brand:
             result[unit] = per_brand
