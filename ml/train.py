@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -70,12 +70,35 @@ def _cap_per_source(examples: list[Example], cap: int) -> list[Example]:
     return kept
 
 
-def _class_weights(train: list[Example], balanced: bool) -> torch.Tensor:
+def _class_weights(train: list[Example], balanced: bool | str) -> torch.Tensor:
     counts = np.bincount([e.label for e in train], minlength=len(LABELS)).astype(float)
-    if not balanced:
+    if balanced is not True:  # False, or "per_source": then the examples carry the weights
         return torch.ones(len(LABELS))
     weights = counts.sum() / (len(LABELS) * np.maximum(counts, 1))
     return torch.tensor(weights, dtype=torch.float32)
+
+
+def _weighted(train: list[Example], cfg: dict[str, Any]) -> list[Example]:
+    """Each example's weight times its source's configured weight and, with class_balanced
+    "per_source", the inverse frequency of its class within its source. Balancing over the
+    whole mix lets the many neutral tweets set the class weights; within each source, the
+    few negative book reviews weigh as much as the many positive ones."""
+    source_weights: dict[str, float] = cfg.get("source_weights") or {}
+    per_source = cfg.get("class_balanced") == "per_source"
+    counts: dict[tuple[str, int], int] = {}
+    for e in train:
+        counts[e.source, e.label] = counts.get((e.source, e.label), 0) + 1
+    sizes: dict[str, int] = {}
+    classes: dict[str, int] = {}
+    for (source, _), n in counts.items():
+        sizes[source] = sizes.get(source, 0) + n
+        classes[source] = classes.get(source, 0) + 1
+
+    def factor(e: Example) -> float:
+        balance = sizes[e.source] / (classes[e.source] * counts[e.source, e.label])
+        return source_weights.get(e.source, 1.0) * (balance if per_source else 1.0)
+
+    return [replace(e, weight=e.weight * factor(e)) for e in train]
 
 
 def _optimizer(model: OpinionClassifier, cfg: dict[str, Any]) -> torch.optim.Optimizer:
@@ -101,6 +124,7 @@ def train(run: TrainingRun, resume: bool = False) -> tuple[str, Path, dict[str, 
     cfg = run.config
     seed_everything(cfg["seed"])
     train_set, dev_set, paths = _examples(run)
+    train_set = _weighted(train_set, cfg)
     model_config = ModelConfig(base=cfg["base"], frozen_layers=cfg["frozen_layers"],
                                max_length=cfg["max_length"], lora_rank=cfg.get("lora_rank", 0),
                                lora_alpha=float(cfg.get("lora_alpha", 16.0)))  # fmt: skip

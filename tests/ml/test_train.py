@@ -1,9 +1,12 @@
-"""Training set-up: the device and the optimiser's learning rates."""
+"""Training set-up: the device, the optimiser's learning rates and the examples' weights."""
+
+from dataclasses import replace
 
 import pytest
 import torch
 
-from ml.train import _device, _optimizer
+from ml.data import Example
+from ml.train import _class_weights, _device, _optimizer, _weighted
 
 from .test_lora import small_classifier
 
@@ -25,3 +28,25 @@ def test_adapters_layers_and_head_each_get_their_learning_rate() -> None:
     counted = sum(len(g["params"]) for g in groups)
     assert counted == sum(1 for p in model.parameters() if p.requires_grad)
     assert len(_optimizer(small_classifier(lora_rank=0), CFG).param_groups) == 2
+
+
+def _example(source: str, label: int) -> Example:
+    return Example(text="t", label=label, lang="fr", source=source)
+
+
+def test_per_source_balance_weighs_each_sources_classes_equally() -> None:
+    train = [_example("books", 2)] * 6 + [_example("books", 0)] * 2 + [_example("tweets", 1)] * 4
+    weighted = _weighted(train, {"class_balanced": "per_source"})
+    totals: dict[tuple[str, int], float] = {}
+    for e in weighted:
+        totals[e.source, e.label] = totals.get((e.source, e.label), 0.0) + e.weight
+    # Each class of a source weighs the source's size over its number of classes.
+    assert totals == pytest.approx({("books", 2): 4.0, ("books", 0): 4.0, ("tweets", 1): 4.0})
+    assert _class_weights(weighted, "per_source").tolist() == [1.0, 1.0, 1.0]
+
+
+def test_source_weights_multiply_the_examples_own_weight() -> None:
+    train = [replace(_example("books", 2), weight=0.5), _example("tweets", 1)]
+    weighted = _weighted(train, {"class_balanced": True, "source_weights": {"books": 3.0}})
+    assert [e.weight for e in weighted] == [1.5, 1.0]
+    assert _weighted(train, {"class_balanced": True}) == train
