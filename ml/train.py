@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import random
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -70,35 +71,31 @@ def _cap_per_source(examples: list[Example], cap: int) -> list[Example]:
     return kept
 
 
-def _class_weights(train: list[Example], balanced: bool | str) -> torch.Tensor:
-    counts = np.bincount([e.label for e in train], minlength=len(LABELS)).astype(float)
-    if balanced is not True:  # False, or "per_source": then the examples carry the weights
-        return torch.ones(len(LABELS))
-    weights = counts.sum() / (len(LABELS) * np.maximum(counts, 1))
-    return torch.tensor(weights, dtype=torch.float32)
-
-
 def _weighted(train: list[Example], cfg: dict[str, Any]) -> list[Example]:
-    """Each example's weight times its source's configured weight and, with class_balanced
-    "per_source", the inverse frequency of its class within its source. Balancing over the
-    whole mix lets the many neutral tweets set the class weights; within each source, the
-    few negative book reviews weigh as much as the many positive ones."""
+    """Each example's weight times its source's configured weight and its class's weight.
+
+    With class_balanced true, a class weighs the inverse of its frequency over the whole mix;
+    with "per_source", within its own source. Over the whole mix, the many neutral tweets set
+    the class weights; within each source, the few negative book reviews weigh as much as the
+    many positive ones."""
     source_weights: dict[str, float] = cfg.get("source_weights") or {}
-    per_source = cfg.get("class_balanced") == "per_source"
-    counts: dict[tuple[str, int], int] = {}
-    for e in train:
-        counts[e.source, e.label] = counts.get((e.source, e.label), 0) + 1
-    sizes: dict[str, int] = {}
-    classes: dict[str, int] = {}
-    for (source, _), n in counts.items():
-        sizes[source] = sizes.get(source, 0) + n
-        classes[source] = classes.get(source, 0) + 1
+    balanced = cfg.get("class_balanced")
+    labels = Counter(e.label for e in train)
+    counts = Counter((e.source, e.label) for e in train)
+    sizes = Counter(e.source for e in train)
+    classes = Counter(source for source, _ in counts)
 
-    def factor(e: Example) -> float:
-        balance = sizes[e.source] / (classes[e.source] * counts[e.source, e.label])
-        return source_weights.get(e.source, 1.0) * (balance if per_source else 1.0)
+    def class_weight(e: Example) -> float:
+        if balanced == "per_source":
+            return sizes[e.source] / (classes[e.source] * counts[e.source, e.label])
+        if balanced:
+            return len(train) / (len(LABELS) * labels[e.label])
+        return 1.0
 
-    return [replace(e, weight=e.weight * factor(e)) for e in train]
+    return [
+        replace(e, weight=e.weight * source_weights.get(e.source, 1.0) * class_weight(e))
+        for e in train
+    ]
 
 
 def _optimizer(model: OpinionClassifier, cfg: dict[str, Any]) -> torch.optim.Optimizer:
@@ -139,11 +136,10 @@ def train(run: TrainingRun, resume: bool = False) -> tuple[str, Path, dict[str, 
     total_steps = cfg["epochs"] * len(epoch_batches(train_set, cfg["batch_size"], cfg["seed"]))
     scheduler = _schedule(optimizer, total_steps, cfg["warmup_fraction"])
     start_epoch, best = _resume(run.out_dir, model, optimizer, scheduler) if resume else (0, None)
-    class_weights = _class_weights(train_set, cfg["class_balanced"]).to(device)
     for epoch in range(start_epoch, cfg["epochs"]):
         batches = epoch_batches(train_set, cfg["batch_size"], cfg["seed"] + epoch)
         train_epoch(model, train_states, train_set, batches=batches, optimizer=optimizer,
-                    scheduler=scheduler, class_weights=class_weights)  # fmt: skip
+                    scheduler=scheduler)  # fmt: skip
         score, state = _dev_score(model, dev_states, dev_set), model.trained_state()
         if best is None or score > best[0]:
             best = (score, {k: v.clone() for k, v in state.items()})

@@ -38,7 +38,6 @@ def train_epoch(
     batches: list[list[int]],
     optimizer: torch.optim.Optimizer,
     scheduler: Any,
-    class_weights: torch.Tensor,
 ) -> float:
     model.train()
     device = next(model.parameters()).device
@@ -48,7 +47,6 @@ def train_epoch(
         hidden, mask = (t.to(device) for t in states.batch(indices))
         labels = torch.tensor([examples[i].label for i in indices], device=device)
         weights = torch.tensor([examples[i].weight for i in indices], device=device)
-        weights = weights * class_weights[labels]
         logits = model.logits_from_hidden(hidden, mask)
         loss = (F.cross_entropy(logits, labels, reduction="none") * weights).sum() / weights.sum()
         optimizer.zero_grad(set_to_none=True)

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from ml.data import Example
-from ml.train import _class_weights, _device, _optimizer, _weighted
+from ml.train import _device, _optimizer, _weighted
 
 from .test_lora import small_classifier
 
@@ -42,11 +42,21 @@ def test_per_source_balance_weighs_each_sources_classes_equally() -> None:
         totals[e.source, e.label] = totals.get((e.source, e.label), 0.0) + e.weight
     # Each class of a source weighs the source's size over its number of classes.
     assert totals == pytest.approx({("books", 2): 4.0, ("books", 0): 4.0, ("tweets", 1): 4.0})
-    assert _class_weights(weighted, "per_source").tolist() == [1.0, 1.0, 1.0]
+
+
+def test_balance_over_the_mix_weighs_each_class_equally() -> None:
+    train = [_example("books", 2)] * 6 + [_example("books", 0)] * 2 + [_example("tweets", 2)] * 4
+    weighted = _weighted(train, {"class_balanced": True})
+    totals: dict[int, float] = {}
+    for e in weighted:
+        totals[e.label] = totals.get(e.label, 0.0) + e.weight
+    # The mix's size over the number of labels (3): 12 / 3.
+    assert totals == pytest.approx({2: 4.0, 0: 4.0})
+    assert [e.weight for e in _weighted(train, {"class_balanced": False})] == [1.0] * 12
 
 
 def test_source_weights_multiply_the_examples_own_weight() -> None:
     train = [replace(_example("books", 2), weight=0.5), _example("tweets", 1)]
-    weighted = _weighted(train, {"class_balanced": True, "source_weights": {"books": 3.0}})
+    weighted = _weighted(train, {"class_balanced": False, "source_weights": {"books": 3.0}})
     assert [e.weight for e in weighted] == [1.5, 1.0]
-    assert _weighted(train, {"class_balanced": True}) == train
+    assert _weighted(train, {"class_balanced": False}) == train
