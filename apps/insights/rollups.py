@@ -99,7 +99,11 @@ def rollup_day_recompute(day: dt.date, levels: list[tuple[str, str, str, str]]) 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM insights_unitdayrollup WHERE day = %(day)s", params)
         for level in levels:
-            cursor.execute(INSERT_SQL + atoms_sql("%(level)s", level), params | {"level": level[0]})
+            # In index order: a read's (level, brand, days) rows then share few heap pages.
+            cursor.execute(
+                INSERT_SQL + atoms_sql("%(level)s", level) + " ORDER BY 3, 2",
+                params | {"level": level[0]},
+            )
 
 
 def rollup_days_recompute(days: Iterable[dt.date], progress: bool = False) -> int:
