@@ -50,8 +50,10 @@ class InsightFilter:
 
 def entitled_brands(user: Any, auth: Any) -> dict[str, Brand]:
     """Slug → brand a caller may read: a partner's brands and their competitors; staff: all."""
-    from apps.partners.models import Partner  # noqa: PLC0415 - avoids an app-loading cycle
+    from apps.partners.models import ApiKey, Partner  # noqa: PLC0415 - avoids an app-loading cycle
 
+    if isinstance(auth, ApiKey) and auth.entitled_brands is not None:
+        return auth.entitled_brands  # read with the key, by the same statement
     return brands_entitled(user.pk if isinstance(user, Partner) else None)
 
 

@@ -1,6 +1,11 @@
+from typing import TYPE_CHECKING
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from apps.brands.models import Brand
 
 
 class Scope(models.TextChoices):
@@ -38,6 +43,9 @@ class ApiKey(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    # Not stored: slug → brand its partner may read, loaded with the key when it authenticates.
+    entitled_brands: "dict[str, Brand] | None" = None
 
     class Meta:
         ordering = ("-created_at",)
