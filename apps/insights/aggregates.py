@@ -20,6 +20,7 @@ from apps.insights.filters import InsightFilter, area_contains
 from apps.insights.rollup_reads import (
     MAX_PENDING_DAYS,
     can_use_rollups,
+    rollup_counts_and_unplaced,
     rollup_pending_days,
     rollup_unit_counts,
     rollup_unplaced,
@@ -253,6 +254,27 @@ def unplaced_count(
     else:
         row = fetch_dicts(cursor, *unplaced_sql(query, unit))[0]
     return visible_count(row["mentions"], row["authors"])
+
+
+def unit_counts_and_unplaced(
+    cursor: CursorWrapper,
+    query: InsightFilter,
+    unit: UnitSpec,
+    rival_ids: tuple[int, ...],
+    pending: list[dt.date] | None = None,
+) -> tuple[list[dict[str, Any]], int | None]:
+    """`unit_counts` about the query's brands, beside their competitors `rival_ids`, and their
+    `unplaced_count`: one statement where both read the rollups."""
+    everyone = query.with_brands(tuple(sorted({*query.brand_ids, *rival_ids})))
+    if can_use_rollups(query, unit) and not has_area(query):
+        pending = _pending(cursor, query, pending)
+        if len(pending) <= MAX_PENDING_DAYS:
+            rows, unplaced = rollup_counts_and_unplaced(
+                cursor, everyone, unit, k_threshold(), list(query.brand_ids), pending=pending
+            )
+            return rows, visible_count(unplaced["mentions"], unplaced["authors"])
+    rows = unit_counts(cursor, everyone, unit, query.brand_ids, pending=pending)
+    return rows, unplaced_count(cursor, query, unit, pending=pending)
 
 
 def visible_count(mentions: int, authors: int) -> int | None:

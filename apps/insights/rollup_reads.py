@@ -60,7 +60,17 @@ SELECT 1, unit, brand_id, 0, authors, 0, 0, 0 FROM people
 UNION ALL
 SELECT 2, unit, brand_id, mentions, 0, positive, neutral, negative FROM rivals
 """
-FOCUS, PEOPLE, RIVALS = 0, 1, 2
+FOCUS, PEOPLE, RIVALS, UNPLACED = 0, 1, 2, 3
+
+# The focus brands' mentions that the level cannot place (`UNPLACED_SQL`'s figures) as a fourth
+# part: a choropleth and its not-placed count in one statement.
+UNPLACED_PART = """
+UNION ALL
+SELECT 3, NULL, NULL, coalesce(sum(mentions), 0)::bigint,
+       (CASE WHEN max(authors) >= %(k)s THEN max(authors) ELSE {authors} END)::bigint, 0, 0, 0
+FROM {source}
+WHERE level = %(unplaced_level)s AND brand_id = ANY(%(author_brand_ids)s) {days}
+"""
 
 # Distinct authors over the atoms' keys, concatenated per unit, then sorted and deduplicated by
 # intarray's C functions: about five times faster than count(DISTINCT) over the unnested keys.
@@ -93,7 +103,7 @@ PENDING_SQL = "SELECT day FROM insights_dirtyrollupday WHERE TRUE {days} ORDER B
 # refresh would), the other days from the rollups: a day of fresh mentions (today, as they
 # arrive) does not send a whole month to the mentions table. Past this many, it does.
 MAX_PENDING_DAYS = 3
-PENDING_ATOMS_CTE = "pending_atoms AS MATERIALIZED ({pending})"
+PENDING_ATOMS_CTE = "{name} AS MATERIALIZED ({pending})"
 # The stored rollups of the other days and the pending days' atoms, as one relation: the
 # conditions of each read reach the rollups' indexes, and the pending atoms are computed once.
 ATOMS = """(
@@ -101,7 +111,7 @@ ATOMS = """(
            author_keys
     FROM insights_unitdayrollup WHERE NOT day = ANY(%(pending_days)s)
     UNION ALL
-    SELECT * FROM pending_atoms
+    SELECT * FROM {name}
 ) AS atoms"""
 
 
@@ -140,15 +150,19 @@ def rollup_pending_days(cursor: CursorWrapper, query: InsightFilter) -> list[dt.
     return [row[0] for row in cursor.fetchall()]
 
 
-def _sources(level: str, pending: list[dt.date], days: str) -> tuple[dict[str, str], dict]:
-    """Where rows of a level are read: the rollups, or with pending days, `ATOMS`."""
+def _sources(
+    level: str, pending: list[dt.date], name: str = "pending_atoms", param: str = "rollup_level"
+) -> tuple[dict[str, str], dict]:
+    """Where rows of a level (named by the parameter `param`) are read: the rollups, or with
+    pending days, `ATOMS`, whose pending part is the CTE `name`."""
     if not pending:
         return {"source": "insights_unitdayrollup", "atoms": "", "with_atoms": ""}, {}
-    atoms = PENDING_ATOMS_CTE.format(pending=pending_atoms_sql(level))
+    atoms = PENDING_ATOMS_CTE.format(name=name, pending=pending_atoms_sql(level, param))
     start = dt.datetime.combine(min(pending), dt.time(), tzinfo=dt.UTC)
     end = dt.datetime.combine(max(pending), dt.time(), tzinfo=dt.UTC) + dt.timedelta(days=1)
     params = {"pending_days": pending, "atoms_start": start, "atoms_end": end}
-    return {"source": ATOMS, "atoms": atoms + ",\n", "with_atoms": f"WITH {atoms}\n"}, params
+    sources = {"source": ATOMS.format(name=name), "atoms": atoms + ",\n"}
+    return sources | {"with_atoms": f"WITH {atoms}\n"}, params
 
 
 def rollup_unit_counts(
@@ -164,6 +178,53 @@ def rollup_unit_counts(
 ) -> list[dict[str, Any]]:
     """`ROLLUP_SQL`; with `shown_only`, only the sums of units with kept atoms (`SHOWN_SQL`);
     `pending` days are read from the mentions table."""
+    sql, params = _counts_sql(
+        query, unit, k, authors_of, with_authors=with_authors, shown_only=shown_only,
+        pending=pending,
+    )  # fmt: skip
+    if shown_only:
+        return fetch_dicts(cursor, sql, params)
+    cursor.execute(sql, params)
+    return _merged(cursor.fetchall())
+
+
+def rollup_counts_and_unplaced(
+    cursor: CursorWrapper,
+    query: InsightFilter,
+    unit: "UnitSpec",
+    k: int,
+    authors_of: list[int],
+    *,
+    pending: list[dt.date],
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """`rollup_unit_counts`, and `rollup_unplaced` of the `authors_of` brands, in one statement
+    (for queries without an area: the not-placed count has no whole-unit form of one)."""
+    level = f"unplaced:{unit.rollup_level}"
+    sources, pending_params = _sources(level, pending, "pending_unplaced", "unplaced_level")
+    sql, params = _counts_sql(
+        query, unit, k, authors_of, pending=pending, more_atoms=sources["atoms"]
+    )
+    sql += UNPLACED_PART.format(
+        authors=DISTINCT_AUTHOR_KEYS, source=sources["source"], days=_day_conditions(query)[0]
+    )
+    cursor.execute(sql, params | pending_params | {"unplaced_level": level})
+    rows = cursor.fetchall()
+    unplaced = next(row for row in rows if row[0] == UNPLACED)
+    return _merged(rows), {"mentions": unplaced[3], "authors": unplaced[4]}
+
+
+def _counts_sql(
+    query: InsightFilter,
+    unit: "UnitSpec",
+    k: int,
+    authors_of: list[int],
+    *,
+    with_authors: bool = True,
+    shown_only: bool = False,
+    pending: list[dt.date] | None,
+    more_atoms: str = "",
+) -> tuple[str, dict[str, Any]]:
+    """`more_atoms`: CTEs of pending atoms that parts added to `ROLLUP_SQL` read."""
     days, params = _day_conditions(query)
     area = ""
     if has_area(query) and unit.whole_unit_condition is not None:
@@ -173,23 +234,19 @@ def rollup_unit_counts(
         area += f" AND {unit.rollup_unit} = ANY(%(only_units)s)"
         params["only_units"] = list(unit.only_units)
     assert unit.rollup_level is not None
-    sources, pending_params = _sources(unit.rollup_level, pending or [], days)
-    params |= pending_params
+    sources, pending_params = _sources(unit.rollup_level, pending or [])
+    sources["atoms"] += more_atoms
     sql = (SHOWN_SQL if shown_only else ROLLUP_SQL).format(
         unit=unit.rollup_unit, days=days, area=area, **sources,
         # Figures that never show distinct authors read no author keys at all.
         authors=DISTINCT_AUTHOR_KEYS if with_authors else "0::bigint",
         people="" if with_authors else "AND FALSE",
     )  # fmt: skip
-    params |= dict(unit.params) | {
+    return sql, params | pending_params | dict(unit.params) | {
         "rollup_level": unit.rollup_level, "brand_ids": list(query.brand_ids), "k": k,
         "author_brand_ids": authors_of,
         "rival_ids": [brand for brand in query.brand_ids if brand not in authors_of],
     }  # fmt: skip
-    if shown_only:
-        return fetch_dicts(cursor, sql, params)
-    cursor.execute(sql, params)
-    return _merged(cursor.fetchall())
 
 
 def _merged(rows: list[tuple]) -> list[dict[str, Any]]:
@@ -201,7 +258,7 @@ def _merged(rows: list[tuple]) -> list[dict[str, Any]]:
             focus.append(row)
         elif row[0] == PEOPLE:
             authors[row[1], row[2]] = row[4]
-        else:
+        elif row[0] == RIVALS:
             rivals.append(row)
     units = {row[1] for row in focus}
     return [_counts(row, authors.get((row[1], row[2]), 0)) for row in focus] + [
@@ -228,7 +285,7 @@ def rollup_unplaced(
     days, params = _day_conditions(query)
     level = f"unplaced:{unit.rollup_level}"
     params |= {"rollup_level": level, "brand_ids": list(query.brand_ids), "k": k}
-    sources, pending_params = _sources(level, pending or [], days)
+    sources, pending_params = _sources(level, pending or [])
     params |= pending_params
     sql = UNPLACED_SQL.format(days=days, authors=DISTINCT_AUTHOR_KEYS, **sources)
     return fetch_dicts(cursor, sql, params)[0]

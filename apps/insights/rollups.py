@@ -60,11 +60,12 @@ def atoms_sql(level_sql: str, level: tuple[str, str, str, str], only: str = "") 
     )  # fmt: skip
 
 
-def pending_atoms_sql(level: str) -> str:
-    """The atoms of a level on days pending a refresh, as the refresh will store them."""
+def pending_atoms_sql(level: str, level_param: str = "rollup_level") -> str:
+    """The atoms of a level (named by the parameter `level_param`) on days pending a refresh,
+    as the refresh will store them."""
     for definition in rollup_levels():
         if definition[0] == level:
-            return atoms_sql("%(rollup_level)s", definition, PENDING_ONLY)
+            return atoms_sql(f"%({level_param})s", definition, PENDING_ONLY)
     raise ValueError(f"No rollup level {level!r}.")
 
 

@@ -15,11 +15,10 @@ from apps.insights.aggregates import (
     k_threshold,
     region_unit,
     unit_counts,
-    unplaced_count,
+    unit_counts_and_unplaced,
 )
 from apps.insights.figures import figures_by_unit, is_suppressed
 from apps.insights.filters import InsightFilter
-from apps.insights.rollup_reads import can_use_rollups, rollup_pending_days
 from apps.insights.selectors.scope import BrandScope
 from apps.insights.sql import fetch_dicts, insight_cursor
 from apps.mentions.models import H3_RESOLUTIONS
@@ -59,13 +58,8 @@ def check_resolution(resolution: int) -> int:
 def _unit_figures(
     cursor: CursorWrapper, query: InsightFilter, scope: BrandScope, unit: UnitSpec
 ) -> tuple[dict[Any, dict[str, Any]], int | None]:
-    # Both reads cover the same days: which of them wait for a refresh is asked once.
-    pending = rollup_pending_days(cursor, query) if can_use_rollups(query, unit) else None
-    rows = unit_counts(
-        cursor, query.with_brands(scope.all_ids), unit, scope.focus_ids, pending=pending
-    )
-    figures = figures_by_unit(rows, scope.slugs, scope.focus_ids, scope.competitors)
-    return figures, unplaced_count(cursor, query, unit, pending=pending)
+    rows, unplaced = unit_counts_and_unplaced(cursor, query, unit, scope.all_ids)
+    return figures_by_unit(rows, scope.slugs, scope.focus_ids, scope.competitors), unplaced
 
 
 def _collection(features: list[dict[str, Any]], unplaced: int | None, **extra: Any) -> dict:

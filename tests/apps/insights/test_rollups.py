@@ -17,7 +17,7 @@ from apps.insights.rollups import (
 )
 from apps.insights.tasks import refresh_rollups
 from apps.mentions.corrections import mention_correct_label
-from apps.mentions.models import Mention, MentionBrand
+from apps.mentions.models import Mention, MentionBrand, MentionRegion
 from apps.mentions.services import author_erase
 from tests.insights_world import DAY, EAST, WEST, Seeder, World
 
@@ -283,3 +283,20 @@ def test_the_not_placed_count_with_a_pending_day_is_that_of_the_mentions(
     answers = both_ways(read_client, url, alpha)
     from_rollups, from_mentions = (answer["not_placed"] for answer in answers)
     assert from_rollups == from_mentions
+
+
+@pytest.mark.parametrize("path", ["regions/", "h3/"])
+def test_a_choropleths_not_placed_count_with_a_pending_day_is_that_of_the_mentions(
+    read_client: APIClient, varied: World, path: str
+) -> None:
+    params = {"brand": "alpha", "layer": "fr-region", "geometry": "false", "res": "5"}
+    before = read_client.get(f"/api/v1/insights/{path}", params).json()["not_placed"]
+    day = (DAY + dt.timedelta(days=2)).date()
+    on_day = Mention.objects.filter(created_at__date=day, brand_ids__contains=[varied.alpha.pk])
+    # Placed no more, as a new location would leave them: their rollups still place them.
+    assert MentionRegion.objects.filter(mention__in=on_day).delete()[0] > 0
+    assert on_day.update(h3_r5="") > 0
+    DirtyRollupDay.objects.create(day=day, marked_at=DAY)
+    from_rollups, from_mentions = both_ways(read_client, f"/api/v1/insights/{path}", params)
+    assert from_rollups == from_mentions
+    assert from_rollups["not_placed"] > before
