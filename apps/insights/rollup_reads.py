@@ -145,9 +145,14 @@ def _day_conditions(query: InsightFilter) -> tuple[str, dict[str, Any]]:
 
 def rollup_pending_days(cursor: CursorWrapper, query: InsightFilter) -> list[dt.date]:
     """The query's days whose rollups wait for a refresh."""
-    days, params = _day_conditions(query)
-    cursor.execute(PENDING_SQL.format(days=days), params)
+    cursor.execute(*pending_days_sql(query))
     return [row[0] for row in cursor.fetchall()]
+
+
+def pending_days_sql(query: InsightFilter) -> tuple[str, dict[str, Any]]:
+    """`rollup_pending_days`' statement, for one that reads them beside other things."""
+    days, params = _day_conditions(query)
+    return PENDING_SQL.format(days=days), params
 
 
 def _sources(

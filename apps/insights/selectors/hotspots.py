@@ -12,7 +12,7 @@ from apps.insights.selectors.scope import BrandScope
 from apps.insights.selectors.spatial import (
     cell_polygon,
     check_resolution,
-    layer_id_for,
+    layer_id_and_pending,
     region_codes,
 )
 from apps.insights.sql import insight_cursor
@@ -37,9 +37,11 @@ def hotspots(
     """
     with insight_cursor() as cursor:
         if layer:
+            layer_id, pending = layer_id_and_pending(cursor, layer, query)
             rows = unit_counts(
-                cursor, query, region_unit(layer_id_for(layer)), with_authors=False, shown_only=True
-            )
+                cursor, query, region_unit(layer_id), with_authors=False, shown_only=True,
+                pending=pending,
+            )  # fmt: skip
             codes = region_codes({row["unit"] for row in rows})
         else:
             unit = h3_unit_for(cursor, query, check_resolution(resolution or 5))

@@ -1,5 +1,6 @@
 """Choropleth figures per region of a layer or per H3 cell, and share of voice per region."""
 
+import datetime as dt
 import functools
 from typing import Any
 
@@ -19,6 +20,7 @@ from apps.insights.aggregates import (
 )
 from apps.insights.figures import figures_by_unit, is_suppressed
 from apps.insights.filters import InsightFilter
+from apps.insights.rollup_reads import pending_days_sql
 from apps.insights.selectors.scope import BrandScope
 from apps.insights.sql import fetch_dicts, insight_cursor
 from apps.mentions.models import H3_RESOLUTIONS
@@ -41,10 +43,29 @@ def layer_id_for(name: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id FROM {BoundaryLayer._meta.db_table} WHERE name = %s", [name])
         row = cursor.fetchone()
-    if row is None:
+    return _known_layer(name, row[0] if row else None)
+
+
+def layer_id_and_pending(
+    cursor: CursorWrapper, name: str, query: InsightFilter
+) -> tuple[int, list[dt.date]]:
+    """The layer's id and the query's days pending a rollup refresh (`rollup_pending_days`),
+    in one statement: a region read needs both."""
+    pending_sql, params = pending_days_sql(query)
+    cursor.execute(
+        f"SELECT (SELECT id FROM {BoundaryLayer._meta.db_table} WHERE name = %(layer_name)s), "
+        f"ARRAY({pending_sql})",
+        params | {"layer_name": name},
+    )
+    layer_id, pending = cursor.fetchone()
+    return _known_layer(name, layer_id), pending
+
+
+def _known_layer(name: str, layer_id: int | None) -> int:
+    if layer_id is None:
         known = ", ".join(BoundaryLayer.objects.values_list("name", flat=True)) or "none loaded"
         raise ValidationError({"layer": f"Unknown layer {name!r}; known layers: {known}."})
-    return int(row[0])
+    return int(layer_id)
 
 
 def check_resolution(resolution: int) -> int:
@@ -56,9 +77,13 @@ def check_resolution(resolution: int) -> int:
 
 
 def _unit_figures(
-    cursor: CursorWrapper, query: InsightFilter, scope: BrandScope, unit: UnitSpec
+    cursor: CursorWrapper,
+    query: InsightFilter,
+    scope: BrandScope,
+    unit: UnitSpec,
+    pending: list[dt.date] | None = None,
 ) -> tuple[dict[Any, dict[str, Any]], int | None]:
-    rows, unplaced = unit_counts_and_unplaced(cursor, query, unit, scope.all_ids)
+    rows, unplaced = unit_counts_and_unplaced(cursor, query, unit, scope.all_ids, pending)
     return figures_by_unit(rows, scope.slugs, scope.focus_ids, scope.competitors), unplaced
 
 
@@ -78,7 +103,8 @@ def region_figures(
 ) -> dict[str, Any]:
     """A FeatureCollection of the layer's regions that have matching mentions."""
     with insight_cursor() as cursor:
-        figures, unplaced = _unit_figures(cursor, query, scope, region_unit(layer_id_for(layer)))
+        layer_id, pending = layer_id_and_pending(cursor, layer, query)
+        figures, unplaced = _unit_figures(cursor, query, scope, region_unit(layer_id), pending)
         if geometry:
             regions = fetch_dicts(cursor, REGION_GEOMETRY_SQL, {
                 "ids": list(figures), "tolerance": simplify_tolerance_for_zoom(zoom or 6),
@@ -160,12 +186,12 @@ def region_codes(region_ids: set[int]) -> dict[int, str]:
 
 def share_of_voice(query: InsightFilter, scope: BrandScope, layer: str) -> dict[str, Any]:
     """Per region, each focus brand's share among itself and its competitors."""
-    layer_id = layer_id_for(layer)
-    unit = region_unit(layer_id)
     with insight_cursor() as cursor:
+        layer_id, pending = layer_id_and_pending(cursor, layer, query)
         rows = unit_counts(
-            cursor, query.with_brands(scope.all_ids), unit, scope.focus_ids, with_authors=False
-        )
+            cursor, query.with_brands(scope.all_ids), region_unit(layer_id), scope.focus_ids,
+            with_authors=False, pending=pending,
+        )  # fmt: skip
         codes = region_codes({row["unit"] for row in rows})
     by_region: dict[int, dict[int, int]] = {}
     for row in rows:

@@ -155,3 +155,20 @@ def test_a_query_past_the_statement_timeout_answers_503(
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert "longer than 0.3 s" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/insights/regions/?layer=nowhere",
+        "/api/v1/insights/share-of-voice/?layer=nowhere",
+        "/api/v1/insights/hotspots/?layer=nowhere",
+    ],
+)
+def test_an_unknown_layer_gets_400_naming_the_known_ones(
+    read_client: APIClient, world: World, url: str
+) -> None:
+    response = read_client.get(url)
+    assert response.status_code == 400, response.content
+    assert "Unknown layer 'nowhere'; known layers:" in response.content.decode()
+    assert "fr-region" in response.content.decode()
