@@ -184,7 +184,7 @@ def run() -> str:
         "|---|---|---|---|---|---|---|",
         *rows,
         "",
-        f"An authenticated request that does almost nothing (`GET /api/v1/brands/`, four short "
+        f"An authenticated request that does almost nothing (`GET /api/v1/brands/`, three short "
         f"statements): p50 {floor[0]:.1f} ms, p95 {floor[1]:.1f} ms.",
         "",
         insights_lists.serializer_comparison(brand),
