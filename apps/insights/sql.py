@@ -6,8 +6,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.db.backends.utils import CursorWrapper
+from psycopg import ServerCursor
 from psycopg import errors as pg_errors
 
 from apps.common.exceptions import ServiceUnavailable
@@ -122,6 +123,12 @@ def _bbox_half_side_m(bbox: tuple[float, float, float, float]) -> float:
     return min(width, height) / 2
 
 
+# jit off: compiling a plan costs more than these short queries gain from it.
+SETTINGS_SQL = (
+    "SELECT set_config('statement_timeout', '{timeout_ms}', true), set_config('jit', 'off', true)"
+)
+
+
 @contextmanager
 def insight_cursor() -> Iterator[CursorWrapper]:
     """A cursor whose statements are cancelled past the timeout, answered as a clear 503.
@@ -130,30 +137,45 @@ def insight_cursor() -> Iterator[CursorWrapper]:
     after the settings in the same message: PostgreSQL runs such a message as one transaction,
     so the settings hold for that statement and end with it. A read then needs no transaction
     of its own, and none of the three round trips (BEGIN, SET, COMMIT) that one would cost.
+    Inside a caller's transaction, the settings are set once in a savepoint instead, which a
+    timeout rolls back without aborting the caller's transaction.
     """
     timeout_ms = int(settings.INSIGHTS_STATEMENT_TIMEOUT_MS)
-    # jit off: compiling a plan costs more than these short queries gain from it.
-    settings_sql = (
-        f"SELECT set_config('statement_timeout', '{timeout_ms}', true), "
-        "set_config('jit', 'off', true);\n"
-    )
-
-    def under_timeout(
-        execute: Callable, sql: str, params: Any, many: bool, context: dict[str, Any]
-    ) -> Any:
-        if many:  # a batch of one statement cannot carry a second one
-            raise ValueError("Insights reads run single statements, not executemany.")
-        result = execute(settings_sql + sql, params, many, context)
-        context["cursor"].nextset()  # past the settings' row, to the statement's own rows
-        return result
-
+    settings_sql = SETTINGS_SQL.format(timeout_ms=timeout_ms)
     try:
-        with connection.execute_wrapper(under_timeout), connection.cursor() as cursor:
-            yield cursor
+        if connection.in_atomic_block:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(settings_sql)
+                yield cursor
+        else:
+            with (
+                connection.execute_wrapper(_sent_after(settings_sql + ";\n")),
+                connection.cursor() as cursor,
+            ):
+                yield cursor
     except OperationalError as exc:
         if isinstance(exc.__cause__, pg_errors.QueryCanceled):
             raise InsightTimeout(timeout_ms) from exc
         raise
+
+
+def _sent_after(prefix: str) -> Callable:
+    """An execute wrapper that sends each statement after `prefix`, in the same message."""
+
+    def run(execute: Callable, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        if many:  # a batch of one statement cannot carry a second one
+            raise ValueError("Insights reads run single statements, not executemany.")
+        cursor = context["cursor"]
+        # A server-side cursor's DECLARE takes one statement, and in a transaction opened in the
+        # block (its savepoint commands among them) a prefix would outlive its statement.
+        if context["connection"].in_atomic_block or isinstance(cursor.cursor, ServerCursor):
+            return execute(sql, params, many, context)
+        result = execute(prefix + sql, params, many, context)
+        if not cursor.nextset():  # past the prefix's row, to the statement's own
+            raise RuntimeError(f"No result after the statement settings for: {sql[:80]}")
+        return result
+
+    return run
 
 
 class InsightTimeout(ServiceUnavailable):
