@@ -260,12 +260,12 @@ def unit_counts_and_unplaced(
     cursor: CursorWrapper,
     query: InsightFilter,
     unit: UnitSpec,
-    rival_ids: tuple[int, ...],
+    compared_ids: tuple[int, ...],
     pending: list[dt.date] | None = None,
 ) -> tuple[list[dict[str, Any]], int | None]:
-    """`unit_counts` about the query's brands, beside their competitors `rival_ids`, and their
-    `unplaced_count`: one statement where both read the rollups."""
-    everyone = query.with_brands(tuple(sorted({*query.brand_ids, *rival_ids})))
+    """`unit_counts` about the query's brands, beside the others of `compared_ids` (their
+    competitors), and their `unplaced_count`: one statement where both read the rollups."""
+    everyone = query.with_brands(tuple(sorted({*query.brand_ids, *compared_ids})))
     if can_use_rollups(query, unit) and not has_area(query):
         pending = _pending(cursor, query, pending)
         if len(pending) <= MAX_PENDING_DAYS:

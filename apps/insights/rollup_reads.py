@@ -156,13 +156,13 @@ def pending_days_sql(query: InsightFilter) -> tuple[str, dict[str, Any]]:
 
 
 def _sources(
-    level: str, pending: list[dt.date], name: str = "pending_atoms", param: str = "rollup_level"
+    level: str, pending: list[dt.date], name: str = "pending_atoms", names: tuple[str, ...] = ()
 ) -> tuple[dict[str, str], dict]:
-    """Where rows of a level (named by the parameter `param`) are read: the rollups, or with
-    pending days, `ATOMS`, whose pending part is the CTE `name`."""
+    """Where rows of a level are read: the rollups, or with pending days, `ATOMS`, whose
+    pending part is the CTE `name` (`names`: `pending_atoms_sql`'s parameter names)."""
     if not pending:
         return {"source": "insights_unitdayrollup", "atoms": "", "with_atoms": ""}, {}
-    atoms = PENDING_ATOMS_CTE.format(name=name, pending=pending_atoms_sql(level, param))
+    atoms = PENDING_ATOMS_CTE.format(name=name, pending=pending_atoms_sql(level, *names))
     start = dt.datetime.combine(min(pending), dt.time(), tzinfo=dt.UTC)
     end = dt.datetime.combine(max(pending), dt.time(), tzinfo=dt.UTC) + dt.timedelta(days=1)
     params = {"pending_days": pending, "atoms_start": start, "atoms_end": end}
@@ -204,8 +204,12 @@ def rollup_counts_and_unplaced(
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """`rollup_unit_counts`, and `rollup_unplaced` of the `authors_of` brands, in one statement
     (for queries without an area: the not-placed count has no whole-unit form of one)."""
+    if has_area(query) or unit.only_units is not None:
+        raise ValueError("A not-placed count is read with the counts only for a whole level.")
     level = f"unplaced:{unit.rollup_level}"
-    sources, pending_params = _sources(level, pending, "pending_unplaced", "unplaced_level")
+    sources, pending_params = _sources(
+        level, pending, "pending_unplaced", ("unplaced_level", "author_brand_ids")
+    )
     sql, params = _counts_sql(
         query, unit, k, authors_of, pending=pending, more_atoms=sources["atoms"]
     )
@@ -229,7 +233,8 @@ def _counts_sql(
     pending: list[dt.date] | None,
     more_atoms: str = "",
 ) -> tuple[str, dict[str, Any]]:
-    """`more_atoms`: CTEs of pending atoms that parts added to `ROLLUP_SQL` read."""
+    """`ROLLUP_SQL` (or `SHOWN_SQL`) and its parameters; `more_atoms`: CTEs of pending atoms
+    that parts added to it read."""
     days, params = _day_conditions(query)
     area = ""
     if has_area(query) and unit.whole_unit_condition is not None:

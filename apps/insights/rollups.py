@@ -44,10 +44,10 @@ INSERT INTO insights_unitdayrollup
 """
 
 # Days pending a refresh, for the brands read (params: rollup_level, atoms_start, atoms_end,
-# pending_days, brand_ids).
+# pending_days, and the brands, named by `{brands}`).
 PENDING_ONLY = """
   AND (m.created_at AT TIME ZONE 'UTC')::date = ANY(%(pending_days)s)
-  AND m.brand_ids && %(brand_ids)s::bigint[] AND mb.brand_id = ANY(%(brand_ids)s::bigint[])
+  AND m.brand_ids && %({brands})s::bigint[] AND mb.brand_id = ANY(%({brands})s::bigint[])
 """
 
 
@@ -60,12 +60,15 @@ def atoms_sql(level_sql: str, level: tuple[str, str, str, str], only: str = "") 
     )  # fmt: skip
 
 
-def pending_atoms_sql(level: str, level_param: str = "rollup_level") -> str:
-    """The atoms of a level (named by the parameter `level_param`) on days pending a refresh,
-    as the refresh will store them."""
+def pending_atoms_sql(
+    level: str, level_param: str = "rollup_level", brands_param: str = "brand_ids"
+) -> str:
+    """The atoms of a level on days pending a refresh, as the refresh will store them; the
+    level and the brands are the parameters named `level_param` and `brands_param`."""
+    only = PENDING_ONLY.format(brands=brands_param)
     for definition in rollup_levels():
         if definition[0] == level:
-            return atoms_sql(f"%({level_param})s", definition, PENDING_ONLY)
+            return atoms_sql(f"%({level_param})s", definition, only)
     raise ValueError(f"No rollup level {level!r}.")
 
 

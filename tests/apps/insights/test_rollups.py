@@ -8,13 +8,16 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from apps.insights.aggregates import h3_unit
+from apps.insights.filters import InsightFilter
 from apps.insights.models import DirtyRollupDay, UnitDayRollup
-from apps.insights.rollup_reads import MAX_PENDING_DAYS
+from apps.insights.rollup_reads import MAX_PENDING_DAYS, rollup_counts_and_unplaced
 from apps.insights.rollups import (
     rollup_days_mark_mentions,
     rollups_refresh_all,
     rollups_refresh_dirty,
 )
+from apps.insights.sql import insight_cursor
 from apps.insights.tasks import refresh_rollups
 from apps.mentions.corrections import mention_correct_label
 from apps.mentions.models import Mention, MentionBrand, MentionRegion
@@ -300,3 +303,9 @@ def test_a_choropleths_not_placed_count_with_a_pending_day_is_that_of_the_mentio
     from_rollups, from_mentions = both_ways(read_client, f"/api/v1/insights/{path}", params)
     assert from_rollups == from_mentions
     assert from_rollups["not_placed"] > before
+
+
+def test_a_not_placed_count_is_not_read_with_the_counts_of_an_area(world: World) -> None:
+    query = InsightFilter(brand_ids=(world.alpha.pk,), bbox=(0.5, 46.5, 1.5, 47.5))
+    with pytest.raises(ValueError, match="whole level"), insight_cursor() as cursor:
+        rollup_counts_and_unplaced(cursor, query, h3_unit(5), 10, [world.alpha.pk], pending=[])
