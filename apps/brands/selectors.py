@@ -38,11 +38,11 @@ def entitled_json_sql(partner_sql: str) -> str:
     return ENTITLED_JSON_SQL.format(entitled=ENTITLED_SQL.format(partner=partner_sql))
 
 
-def brands_from_entitled_json(rows: list[list[Any]]) -> dict[str, Brand]:
-    """What `brands_entitled` answers, from the rows of `entitled_json_sql`."""
+def brands_from_entitled_json(rows: list[list[Any]], alias: str) -> dict[str, Brand]:
+    """What `brands_entitled` answers, from the rows of `entitled_json_sql` read on `alias`."""
     brands = {}
     for pk, name, slug, rival_ids in rows:
-        brand = Brand.from_db("default", ENTITLED_COLUMNS, (pk, name, slug))
+        brand = Brand.from_db(alias, ENTITLED_COLUMNS, (pk, name, slug))
         brand.rival_ids = rival_ids  # type: ignore[attr-defined]
         brands[slug] = brand
     return brands

@@ -14,7 +14,8 @@ def _columns(model: type[models.Model], alias: str) -> tuple[list[str], str]:
 def api_key_by_hash(key_hash: str) -> ApiKey | None:
     """The key with this hash, its partner and the brands the partner may read, in one plain
     statement: every request runs it, and the ORM took longer to build the query than the
-    database to answer it."""
+    database to answer it. Ingest keys get the brands too: a few rows, where a read needs a
+    second round trip without them."""
     key_names, key_columns = _columns(ApiKey, "k")
     partner_names, partner_columns = _columns(Partner, "p")
     with connection.cursor() as cursor:
@@ -30,5 +31,5 @@ def api_key_by_hash(key_hash: str) -> ApiKey | None:
     split, entitled = len(key_names), row[-1]
     api_key = ApiKey.from_db(connection.alias, key_names, row[:split])
     api_key.partner = Partner.from_db(connection.alias, partner_names, row[split:-1])
-    api_key.entitled_brands = brands_from_entitled_json(entitled)
+    api_key.entitled_brands = brands_from_entitled_json(entitled, connection.alias)
     return api_key

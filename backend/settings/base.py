@@ -73,13 +73,12 @@ DATABASES = {
     "default": env.db_url(
         "DATABASE_URL",
         default="postgis://postgres@127.0.0.1:5432/voxpop",
-        engine="django.contrib.gis.db.backends.postgis",
+        # GeoDjango's PostGIS backend, with the health check skipped right after an answer.
+        engine="backend.postgis",
     )
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# GeoDjango's PostGIS backend, with the health check skipped right after a statement answered.
-DATABASES["default"]["ENGINE"] = "backend.postgis"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
