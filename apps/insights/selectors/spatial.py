@@ -6,7 +6,6 @@ from typing import Any
 
 import h3
 import orjson
-from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from rest_framework.exceptions import ValidationError
 
@@ -38,19 +37,11 @@ FROM regions_region WHERE id = ANY(%(ids)s)
 """
 
 
-def layer_id_for(name: str) -> int:
-    # A plain statement: every region request runs it, and the ORM took longer to build it.
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id FROM {BoundaryLayer._meta.db_table} WHERE name = %s", [name])
-        row = cursor.fetchone()
-    return _known_layer(name, row[0] if row else None)
-
-
 def layer_id_and_pending(
     cursor: CursorWrapper, name: str, query: InsightFilter
 ) -> tuple[int, list[dt.date]]:
     """The layer's id and the query's days pending a rollup refresh (`rollup_pending_days`),
-    in one statement: a region read needs both."""
+    in one plain statement: every region read needs both, and the ORM took longer to build it."""
     pending_sql, params = pending_days_sql(query)
     cursor.execute(
         f"SELECT (SELECT id FROM {BoundaryLayer._meta.db_table} WHERE name = %(layer_name)s), "
@@ -58,14 +49,10 @@ def layer_id_and_pending(
         params | {"layer_name": name},
     )
     layer_id, pending = cursor.fetchone()
-    return _known_layer(name, layer_id), pending
-
-
-def _known_layer(name: str, layer_id: int | None) -> int:
     if layer_id is None:
         known = ", ".join(BoundaryLayer.objects.values_list("name", flat=True)) or "none loaded"
         raise ValidationError({"layer": f"Unknown layer {name!r}; known layers: {known}."})
-    return int(layer_id)
+    return int(layer_id), pending
 
 
 def check_resolution(resolution: int) -> int:

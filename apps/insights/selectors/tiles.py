@@ -15,7 +15,7 @@ from apps.insights.aggregates import h3_unit_for, region_unit, unit_counts
 from apps.insights.figures import brand_figures
 from apps.insights.filters import InsightFilter
 from apps.insights.selectors.scope import BrandScope
-from apps.insights.selectors.spatial import check_resolution, layer_id_for
+from apps.insights.selectors.spatial import check_resolution, layer_id_and_pending
 from apps.insights.sql import MENTIONS_FROM, insight_cursor, where_clause
 from geo.distance import METRES_PER_DEGREE, METRES_PER_DEGREE_AT_60
 
@@ -118,7 +118,7 @@ def aggregate_tile(
             res = check_resolution(resolution or resolution_for_zoom(z))
             rows, geoms = _h3_rows(cursor, query, res, bounds)
         else:
-            rows, geoms = _region_rows(cursor, query, layer_id_for(layer), bounds)
+            rows, geoms = _region_rows(cursor, query, layer, bounds)
         tiles = [
             _brand_layer(cursor, scope.slugs[brand_id],
                          [r for r in rows if r["brand_id"] == brand_id], geoms, (z, x, y),
@@ -163,16 +163,16 @@ def _cell_wkt(cell: str) -> str:
     return "POLYGON((" + ",".join(f"{lon} {lat}" for lon, lat in ring) + "))"
 
 
-def _region_rows(
-    cursor: Any, query: InsightFilter, layer_id: int, bounds: tuple
-) -> tuple[list, dict]:
+def _region_rows(cursor: Any, query: InsightFilter, layer: str, bounds: tuple) -> tuple[list, dict]:
+    layer_id, pending = layer_id_and_pending(cursor, layer, query)
     cursor.execute(
         "SELECT id, code FROM regions_region WHERE layer_id = %(layer)s "
         "AND geom && ST_MakeEnvelope(%(a)s, %(b)s, %(c)s, %(d)s, 4326)",
         {"layer": layer_id, "a": bounds[0], "b": bounds[1], "c": bounds[2], "d": bounds[3]},
     )
     geoms = {region_id: (code, str(region_id)) for region_id, code in cursor.fetchall()}
-    rows = unit_counts(cursor, query, region_unit(layer_id).restricted_to(list(geoms)))
+    unit = region_unit(layer_id).restricted_to(list(geoms))
+    rows = unit_counts(cursor, query, unit, pending=pending)
     return rows, geoms
 
 

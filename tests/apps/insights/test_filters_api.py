@@ -163,6 +163,7 @@ def test_a_query_past_the_statement_timeout_answers_503(
         "/api/v1/insights/regions/?layer=nowhere",
         "/api/v1/insights/share-of-voice/?layer=nowhere",
         "/api/v1/insights/hotspots/?layer=nowhere",
+        "/api/v1/tiles/nowhere/6/32/22.mvt",
     ],
 )
 def test_an_unknown_layer_gets_400_naming_the_known_ones(
