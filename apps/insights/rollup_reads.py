@@ -62,14 +62,12 @@ SELECT 2, unit, brand_id, mentions, 0, positive, neutral, negative FROM rivals
 """
 FOCUS, PEOPLE, RIVALS, UNPLACED = 0, 1, 2, 3
 
-# The focus brands' mentions that the level cannot place (`UNPLACED_SQL`'s figures) as a fourth
-# part: a choropleth and its not-placed count in one statement.
+# The focus brands' mentions that the level cannot place (`UNPLACED_SQL`) as a fourth part: a
+# choropleth and its not-placed count in one statement. Cast: over pending atoms, whose counts
+# are bigint, the sum is numeric, and the union's columns would follow it.
 UNPLACED_PART = """
 UNION ALL
-SELECT 3, NULL, NULL, coalesce(sum(mentions), 0)::bigint,
-       (CASE WHEN max(authors) >= %(k)s THEN max(authors) ELSE {authors} END)::bigint, 0, 0, 0
-FROM {source}
-WHERE level = %(unplaced_level)s AND brand_id = ANY(%(author_brand_ids)s) {days}
+SELECT 3, NULL, NULL, mentions::bigint, authors::bigint, 0, 0, 0 FROM ({unplaced}) unplaced
 """
 
 # Distinct authors over the atoms' keys, concatenated per unit, then sorted and deduplicated by
@@ -90,11 +88,12 @@ GROUP BY 1, brand_id
 
 # `authors` is only compared with k: one day with k authors settles it without sorting the keys
 # of every day, so it is exact below k and a lower bound at or above it.
+# `{level}` and `{brands}` name the parameters that hold the level and the brands.
 UNPLACED_SQL = """
 {with_atoms}SELECT coalesce(sum(mentions), 0) AS mentions,
        CASE WHEN max(authors) >= %(k)s THEN max(authors) ELSE {authors} END AS authors
 FROM {source}
-WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) {days}
+WHERE level = %({level})s AND brand_id = ANY(%({brands})s) {days}
 """
 
 PENDING_SQL = "SELECT day FROM insights_dirtyrollupday WHERE TRUE {days} ORDER BY day"
@@ -213,9 +212,11 @@ def rollup_counts_and_unplaced(
     sql, params = _counts_sql(
         query, unit, k, authors_of, pending=pending, more_atoms=sources["atoms"]
     )
-    sql += UNPLACED_PART.format(
-        authors=DISTINCT_AUTHOR_KEYS, source=sources["source"], days=_day_conditions(query)[0]
-    )
+    unplaced_sql = UNPLACED_SQL.format(
+        with_atoms="", source=sources["source"], days=_day_conditions(query)[0],
+        authors=DISTINCT_AUTHOR_KEYS, level="unplaced_level", brands="author_brand_ids",
+    )  # fmt: skip
+    sql += UNPLACED_PART.format(unplaced=unplaced_sql)
     cursor.execute(sql, params | pending_params | {"unplaced_level": level})
     rows = cursor.fetchall()
     unplaced = next(row for row in rows if row[0] == UNPLACED)
@@ -297,5 +298,7 @@ def rollup_unplaced(
     params |= {"rollup_level": level, "brand_ids": list(query.brand_ids), "k": k}
     sources, pending_params = _sources(level, pending or [])
     params |= pending_params
-    sql = UNPLACED_SQL.format(days=days, authors=DISTINCT_AUTHOR_KEYS, **sources)
+    sql = UNPLACED_SQL.format(
+        days=days, authors=DISTINCT_AUTHOR_KEYS, level="rollup_level", brands="brand_ids", **sources
+    )
     return fetch_dicts(cursor, sql, params)[0]
