@@ -19,6 +19,7 @@ from django.db.backends.utils import CursorWrapper
 from apps.insights.filters import InsightFilter, area_contains
 from apps.insights.rollup_reads import (
     MAX_PENDING_DAYS,
+    UnsettledRead,
     can_use_rollups,
     rollup_counts_and_unplaced,
     rollup_pending_days,
@@ -202,6 +203,7 @@ def unit_counts(
     with_authors: bool = True,
     shown_only: bool = False,
     pending: list[dt.date] | None = None,
+    assumed_layer: tuple[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """Per (unit, brand): counts from kept atoms; `mentions` is 0 where every atom was dropped.
 
@@ -212,6 +214,8 @@ def unit_counts(
     have kept atoms. Suppression never depends on these counts: it is decided per atom.
     `shown_only` (without authors) leaves out the units where every atom was dropped.
     `pending` is `rollup_pending_days` for the query when the caller already asked it.
+    `assumed_layer` (see `rollup_unit_counts`) raises `UnsettledRead` unless it and `pending`
+    held and the rollups could answer.
     """
     if shown_only and (with_authors or authors_of is not None):
         raise ValueError("shown_only counts are of the query's brands, without distinct authors.")
@@ -220,9 +224,10 @@ def unit_counts(
         pending = _pending(cursor, query, pending)
         if len(pending) <= MAX_PENDING_DAYS:
             return rollup_unit_counts(
-                cursor, query, unit, k_threshold(), brands,
-                with_authors=with_authors, shown_only=shown_only, pending=pending,
+                cursor, query, unit, k_threshold(), brands, with_authors=with_authors,
+                shown_only=shown_only, pending=pending, assumed_layer=assumed_layer,
             )  # fmt: skip
+    _unassumed(assumed_layer)
     rows = fetch_dicts(cursor, *aggregate_sql(query, unit, authors_of, with_authors=with_authors))
     return [row for row in rows if row["mentions"]] if shown_only else rows
 
@@ -262,6 +267,8 @@ def unit_counts_and_unplaced(
     unit: UnitSpec,
     compared_ids: tuple[int, ...],
     pending: list[dt.date] | None = None,
+    *,
+    assumed_layer: tuple[str, int] | None = None,
 ) -> tuple[list[dict[str, Any]], int | None]:
     """`unit_counts` about the query's brands, beside the others of `compared_ids` (their
     competitors), and their `unplaced_count`: one statement where both read the rollups."""
@@ -270,11 +277,19 @@ def unit_counts_and_unplaced(
         pending = _pending(cursor, query, pending)
         if len(pending) <= MAX_PENDING_DAYS:
             rows, unplaced = rollup_counts_and_unplaced(
-                cursor, everyone, unit, k_threshold(), list(query.brand_ids), pending=pending
-            )
+                cursor, everyone, unit, k_threshold(), list(query.brand_ids), pending=pending,
+                assumed_layer=assumed_layer,
+            )  # fmt: skip
             return rows, visible_count(unplaced["mentions"], unplaced["authors"])
+    _unassumed(assumed_layer)
     rows = unit_counts(cursor, everyone, unit, query.brand_ids, pending=pending)
     return rows, unplaced_count(cursor, query, unit, pending=pending)
+
+
+def _unassumed(assumed_layer: tuple[str, int] | None) -> None:
+    """Only a rollup read can check an assumed layer: any other asks for the layer first."""
+    if assumed_layer is not None:
+        raise UnsettledRead("the rollups cannot answer this query")
 
 
 def visible_count(mentions: int, authors: int) -> int | None:

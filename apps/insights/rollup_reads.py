@@ -15,103 +15,37 @@ from django.conf import settings
 from django.db.backends.utils import CursorWrapper
 
 from apps.insights.filters import InsightFilter
+from apps.insights.rollup_sql import (
+    ATOMS,
+    CHECK,
+    CHECK_PART,
+    DISTINCT_AUTHOR_KEYS,
+    FOCUS,
+    PENDING_ATOMS_CTE,
+    PENDING_SQL,
+    PEOPLE,
+    RIVALS,
+    ROLLUP_SQL,
+    SHOWN_SQL,
+    UNPLACED,
+    UNPLACED_PART,
+    UNPLACED_SQL,
+)
 from apps.insights.rollups import pending_atoms_sql
 from apps.insights.sql import area_params, fetch_dicts, has_area
 
 if TYPE_CHECKING:
     from apps.insights.aggregates import UnitSpec
 
-# Three parts, merged in Python (`_merged`): the focus brands' units with the sums of their
-# kept atoms (at least k authors), read from the (level, brand, day, authors) index that holds
-# unit and counts; the distinct authors of those kept atoms; the competitors' sums over their
-# kept atoms, read from the partial index of kept atoms. Joining the parts in SQL cost more
-# (sorts of every unit for a merge join) than the reads themselves.
-ROLLUP_SQL = """
-WITH {atoms}focus AS (
-    SELECT {unit} AS unit, brand_id,
-           coalesce(sum(mentions) FILTER (WHERE authors >= %(k)s), 0)::bigint AS mentions,
-           coalesce(sum(positive) FILTER (WHERE authors >= %(k)s), 0)::bigint AS positive,
-           coalesce(sum(neutral) FILTER (WHERE authors >= %(k)s), 0)::bigint AS neutral,
-           coalesce(sum(negative) FILTER (WHERE authors >= %(k)s), 0)::bigint AS negative
-    FROM {source}
-    WHERE level = %(rollup_level)s AND brand_id = ANY(%(author_brand_ids)s) {days} {area}
-    GROUP BY 1, brand_id
-),
-people AS (
-    SELECT {unit} AS unit, brand_id, {authors} AS authors
-    FROM {source}
-    WHERE level = %(rollup_level)s AND brand_id = ANY(%(author_brand_ids)s) AND authors >= %(k)s
-      {days} {area} {people}
-    GROUP BY 1, brand_id
-),
-rivals AS (
-    SELECT {unit} AS unit, brand_id, sum(mentions)::bigint AS mentions,
-           sum(positive)::bigint AS positive, sum(neutral)::bigint AS neutral,
-           sum(negative)::bigint AS negative
-    FROM {source}
-    WHERE level = %(rollup_level)s AND brand_id = ANY(%(rival_ids)s) AND authors >= %(k)s
-      {days} {area}
-    GROUP BY 1, brand_id
-)
-SELECT 0 AS part, unit, brand_id, mentions, 0::bigint AS authors, positive, neutral, negative
-FROM focus
-UNION ALL
-SELECT 1, unit, brand_id, 0, authors, 0, 0, 0 FROM people
-UNION ALL
-SELECT 2, unit, brand_id, mentions, 0, positive, neutral, negative FROM rivals
-"""
-FOCUS, PEOPLE, RIVALS, UNPLACED = 0, 1, 2, 3
-
-# The focus brands' mentions that the level cannot place (`UNPLACED_SQL`) as a fourth part: a
-# choropleth and its not-placed count in one statement. Cast: over pending atoms, whose counts
-# are bigint, the sum is numeric, and the union's columns would follow it.
-UNPLACED_PART = """
-UNION ALL
-SELECT 3, NULL, NULL, mentions::bigint, authors::bigint, 0, 0, 0 FROM ({unplaced}) unplaced
-"""
-
-# Distinct authors over the atoms' keys, concatenated per unit, then sorted and deduplicated by
-# intarray's C functions: about five times faster than count(DISTINCT) over the unnested keys.
-DISTINCT_AUTHOR_KEYS = "icount(uniq(sort(author_keys_cat(author_keys))))"
-
-# Units where the brands have kept atoms, and their sums only: for figures that neither show
-# suppressed units nor distinct authors (hotspots), read through the kept-atoms index alone.
-SHOWN_SQL = """
-{with_atoms}SELECT {unit} AS unit, brand_id, sum(mentions)::bigint AS mentions,
-       0::bigint AS authors, sum(positive)::bigint AS positive, sum(neutral)::bigint AS neutral,
-       sum(negative)::bigint AS negative
-FROM {source}
-WHERE level = %(rollup_level)s AND brand_id = ANY(%(brand_ids)s) AND authors >= %(k)s
-  {days} {area}
-GROUP BY 1, brand_id
-"""
-
-# `authors` is only compared with k: one day with k authors settles it without sorting the keys
-# of every day, so it is exact below k and a lower bound at or above it.
-# `{level}` and `{brands}` name the parameters that hold the level and the brands.
-UNPLACED_SQL = """
-{with_atoms}SELECT coalesce(sum(mentions), 0) AS mentions,
-       CASE WHEN max(authors) >= %(k)s THEN max(authors) ELSE {authors} END AS authors
-FROM {source}
-WHERE level = %({level})s AND brand_id = ANY(%({brands})s) {days}
-"""
-
-PENDING_SQL = "SELECT day FROM insights_dirtyrollupday WHERE TRUE {days} ORDER BY day"
-
 # Days still pending a refresh are read from the mentions table (their atoms computed as a
 # refresh would), the other days from the rollups: a day of fresh mentions (today, as they
 # arrive) does not send a whole month to the mentions table. Past this many, it does.
 MAX_PENDING_DAYS = 3
-PENDING_ATOMS_CTE = "{name} AS MATERIALIZED ({pending})"
-# The stored rollups of the other days and the pending days' atoms, as one relation: the
-# conditions of each read reach the rollups' indexes, and the pending atoms are computed once.
-ATOMS = """(
-    SELECT level, unit, brand_id, day, mentions, positive, neutral, negative, authors,
-           author_keys
-    FROM insights_unitdayrollup WHERE NOT day = ANY(%(pending_days)s)
-    UNION ALL
-    SELECT * FROM {name}
-) AS atoms"""
+
+
+class UnsettledRead(Exception):
+    """A read's assumed layer id or pending days did not hold, or it could not check them: read
+    it again after asking both."""
 
 
 def _whole_day(moment: dt.datetime | None) -> bool:
@@ -179,17 +113,46 @@ def rollup_unit_counts(
     with_authors: bool = True,
     shown_only: bool = False,
     pending: list[dt.date] | None = None,
+    assumed_layer: tuple[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """`ROLLUP_SQL`; with `shown_only`, only the sums of units with kept atoms (`SHOWN_SQL`);
-    `pending` days are read from the mentions table."""
+    `pending` days are read from the mentions table. `assumed_layer`: (name, id) that the
+    unit's layer is taken to have, `pending` taken to be the query's pending days
+    (`CHECK_PART`)."""
     sql, params = _counts_sql(
         query, unit, k, authors_of, with_authors=with_authors, shown_only=shown_only,
         pending=pending,
     )  # fmt: skip
     if shown_only:
+        if assumed_layer:
+            raise ValueError("Reads of shown units only take no assumed layer.")
         return fetch_dicts(cursor, sql, params)
-    cursor.execute(sql, params)
-    return _merged(cursor.fetchall())
+    cursor.execute(*_with_check(query, sql, params, pending, assumed_layer))
+    return _merged(_checked(cursor.fetchall(), assumed_layer))
+
+
+def _with_check(
+    query: InsightFilter,
+    sql: str,
+    params: dict[str, Any],
+    pending: list[dt.date] | None,
+    assumed_layer: tuple[str, int] | None,
+) -> tuple[str, dict[str, Any]]:
+    if assumed_layer is None:
+        return sql, params
+    pending_sql, day_params = pending_days_sql(query)
+    return sql + CHECK_PART.format(pending=pending_sql), params | day_params | {
+        "check_layer": assumed_layer[0], "check_pending": sorted(pending or []),
+    }  # fmt: skip
+
+
+def _checked(rows: list[tuple], assumed_layer: tuple[str, int] | None) -> list[tuple]:
+    """The rows of a read, once its `CHECK_PART` (if any) shows that its assumptions held."""
+    if assumed_layer is not None:
+        check = next(row for row in rows if row[0] == CHECK)
+        if check[1] != assumed_layer[1] or check[3] != 1:
+            raise UnsettledRead(f"layer {assumed_layer[0]!r} or the pending days changed")
+    return rows
 
 
 def rollup_counts_and_unplaced(
@@ -200,6 +163,7 @@ def rollup_counts_and_unplaced(
     authors_of: list[int],
     *,
     pending: list[dt.date],
+    assumed_layer: tuple[str, int] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """`rollup_unit_counts`, and `rollup_unplaced` of the `authors_of` brands, in one statement
     (for queries without an area: the not-placed count has no whole-unit form of one)."""
@@ -217,8 +181,9 @@ def rollup_counts_and_unplaced(
         authors=DISTINCT_AUTHOR_KEYS, level="unplaced_level", brands="author_brand_ids",
     )  # fmt: skip
     sql += UNPLACED_PART.format(unplaced=unplaced_sql)
-    cursor.execute(sql, params | pending_params | {"unplaced_level": level})
-    rows = cursor.fetchall()
+    params |= pending_params | {"unplaced_level": level}
+    cursor.execute(*_with_check(query, sql, params, pending, assumed_layer))
+    rows = _checked(cursor.fetchall(), assumed_layer)
     unplaced = next(row for row in rows if row[0] == UNPLACED)
     return _merged(rows), {"mentions": unplaced[3], "authors": unplaced[4]}
 

@@ -60,6 +60,10 @@ def atoms_sql(level_sql: str, level: tuple[str, str, str, str], only: str = "") 
     )  # fmt: skip
 
 
+class UnknownRollupLevel(ValueError):
+    """No layer or resolution has this rollup level (a layer removed since its id was read)."""
+
+
 def pending_atoms_sql(
     level: str, level_param: str = "rollup_level", brands_param: str = "brand_ids"
 ) -> str:
@@ -69,7 +73,7 @@ def pending_atoms_sql(
     for definition in rollup_levels():
         if definition[0] == level:
             return atoms_sql(f"%({level_param})s", definition, only)
-    raise ValueError(f"No rollup level {level!r}.")
+    raise UnknownRollupLevel(f"No rollup level {level!r}.")
 
 
 def rollup_levels() -> list[tuple[str, str, str, str]]:

@@ -2,7 +2,8 @@
 
 import datetime as dt
 import functools
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import h3
 import orjson
@@ -19,7 +20,8 @@ from apps.insights.aggregates import (
 )
 from apps.insights.figures import figures_by_unit, is_suppressed
 from apps.insights.filters import InsightFilter
-from apps.insights.rollup_reads import pending_days_sql
+from apps.insights.rollup_reads import UnsettledRead, pending_days_sql
+from apps.insights.rollups import UnknownRollupLevel
 from apps.insights.selectors.scope import BrandScope
 from apps.insights.sql import fetch_dicts, insight_cursor
 from apps.mentions.models import H3_RESOLUTIONS
@@ -37,6 +39,13 @@ FROM regions_region WHERE id = ANY(%(ids)s)
 """
 
 
+# What this process last read of each layer's id and of the days pending a refresh: a region
+# read assumes them and checks them in its own statement (`CHECK_PART`), one round trip fewer.
+_layer_ids: dict[str, int] = {}
+_pending_days: set[dt.date] = set()
+_Read = TypeVar("_Read")
+
+
 def layer_id_and_pending(
     cursor: CursorWrapper, name: str, query: InsightFilter
 ) -> tuple[int, list[dt.date]]:
@@ -52,7 +61,37 @@ def layer_id_and_pending(
     if layer_id is None:
         known = ", ".join(BoundaryLayer.objects.values_list("name", flat=True)) or "none loaded"
         raise ValidationError({"layer": f"Unknown layer {name!r}; known layers: {known}."})
+    _layer_ids[name] = int(layer_id)
+    _pending_days.difference_update([day for day in _pending_days if _in_period(day, query)])
+    _pending_days.update(pending)
     return int(layer_id), pending
+
+
+def _in_period(day: dt.date, query: InsightFilter) -> bool:
+    """Whether the day is one of the query's rollup days (`pending_days_sql`'s range)."""
+    start, end = query.date_from, query.date_to
+    return (start is None or day >= start.astimezone(dt.UTC).date()) and (
+        end is None or day < end.astimezone(dt.UTC).date()
+    )
+
+
+def with_layer(
+    cursor: CursorWrapper,
+    name: str,
+    query: InsightFilter,
+    read: Callable[[int, list[dt.date], tuple[str, int] | None], _Read],
+) -> _Read:
+    """`read(layer_id, pending, assumed_layer)`, first with the layer's id and pending days this
+    process last read, checked by the read itself, then, if they did not hold, after asking."""
+    remembered = _layer_ids.get(name)
+    if remembered is not None:
+        pending = sorted(day for day in _pending_days if _in_period(day, query))
+        try:
+            return read(remembered, pending, (name, remembered))
+        except (UnsettledRead, UnknownRollupLevel):  # the latter: a layer replaced since
+            pass
+    layer_id, pending = layer_id_and_pending(cursor, name, query)
+    return read(layer_id, pending, None)
 
 
 def check_resolution(resolution: int) -> int:
@@ -69,8 +108,12 @@ def _unit_figures(
     scope: BrandScope,
     unit: UnitSpec,
     pending: list[dt.date] | None = None,
+    *,
+    assumed_layer: tuple[str, int] | None = None,
 ) -> tuple[dict[Any, dict[str, Any]], int | None]:
-    rows, unplaced = unit_counts_and_unplaced(cursor, query, unit, scope.all_ids, pending)
+    rows, unplaced = unit_counts_and_unplaced(
+        cursor, query, unit, scope.all_ids, pending, assumed_layer=assumed_layer
+    )
     return figures_by_unit(rows, scope.slugs, scope.focus_ids, scope.competitors), unplaced
 
 
@@ -90,8 +133,11 @@ def region_figures(
 ) -> dict[str, Any]:
     """A FeatureCollection of the layer's regions that have matching mentions."""
     with insight_cursor() as cursor:
-        layer_id, pending = layer_id_and_pending(cursor, layer, query)
-        figures, unplaced = _unit_figures(cursor, query, scope, region_unit(layer_id), pending)
+        figures, unplaced = with_layer(
+            cursor, layer, query,
+            lambda layer_id, pending, assumed: _unit_figures(
+                cursor, query, scope, region_unit(layer_id), pending, assumed_layer=assumed),
+        )  # fmt: skip
         if geometry:
             regions = fetch_dicts(cursor, REGION_GEOMETRY_SQL, {
                 "ids": list(figures), "tolerance": simplify_tolerance_for_zoom(zoom or 6),
@@ -174,10 +220,11 @@ def region_codes(region_ids: set[int]) -> dict[int, str]:
 def share_of_voice(query: InsightFilter, scope: BrandScope, layer: str) -> dict[str, Any]:
     """Per region, each focus brand's share among itself and its competitors."""
     with insight_cursor() as cursor:
-        layer_id, pending = layer_id_and_pending(cursor, layer, query)
-        rows = unit_counts(
-            cursor, query.with_brands(scope.all_ids), region_unit(layer_id), scope.focus_ids,
-            with_authors=False, pending=pending,
+        rows = with_layer(
+            cursor, layer, query,
+            lambda layer_id, pending, assumed: unit_counts(
+                cursor, query.with_brands(scope.all_ids), region_unit(layer_id),
+                scope.focus_ids, with_authors=False, pending=pending, assumed_layer=assumed),
         )  # fmt: skip
         codes = region_codes({row["unit"] for row in rows})
     by_region: dict[int, dict[int, int]] = {}
