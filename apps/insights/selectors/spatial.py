@@ -62,7 +62,8 @@ def layer_id_and_pending(
         known = ", ".join(BoundaryLayer.objects.values_list("name", flat=True)) or "none loaded"
         raise ValidationError({"layer": f"Unknown layer {name!r}; known layers: {known}."})
     _layer_ids[name] = int(layer_id)
-    _pending_days.difference_update([day for day in _pending_days if _in_period(day, query)])
+    # Copies (one C call each) before iterating: a threaded worker may change the set meanwhile.
+    _pending_days.difference_update([day for day in tuple(_pending_days) if _in_period(day, query)])
     _pending_days.update(pending)
     return int(layer_id), pending
 
@@ -85,7 +86,7 @@ def with_layer(
     process last read, checked by the read itself, then, if they did not hold, after asking."""
     remembered = _layer_ids.get(name)
     if remembered is not None:
-        pending = sorted(day for day in _pending_days if _in_period(day, query))
+        pending = sorted(day for day in tuple(_pending_days) if _in_period(day, query))
         try:
             return read(remembered, pending, (name, remembered))
         except (UnsettledRead, UnknownRollupLevel):  # the latter: a layer replaced since

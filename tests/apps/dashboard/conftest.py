@@ -24,6 +24,7 @@ from django.test import Client, override_settings
 from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, StorageState, StorageStateCookie, sync_playwright
 
+from apps.regions import selectors as region_selectors
 from tests.apps.dashboard.browser import CHROMIUM_ARGS, DESKTOP, Dashboard, chromium_path
 from tests.apps.dashboard.world import World, world_build
 
@@ -76,6 +77,10 @@ def live_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[LiveWo
             if server is not None:
                 server.terminate()
             call_command("flush", interactive=False, verbosity=0)
+            # The flush restarts the ids, and the server thread filled this process's cache of
+            # region labels by id: the next tests' regions would get this world's labels.
+            with region_selectors._region_labels_lock:
+                region_selectors._region_labels.clear()
 
 
 def _no_static_handler(app: Any) -> Any:

@@ -111,3 +111,24 @@ def test_pending_days_outside_a_query_are_neither_assumed_nor_forgotten(
     before = params | {"to": (DAY + dt.timedelta(days=1)).date().isoformat() + "T00:00:00Z"}
     assert _west(read_client, path, before) == 12
     assert spatial._pending_days == {later}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("path", "params"), PATHS)
+def test_outside_a_transaction_the_check_travels_after_the_statement_settings(
+    read_client: APIClient, seeded: World, path: str, params: dict
+) -> None:
+    # No caller's transaction: each statement goes after its settings in one message, the
+    # check part with it (the other tests run in a transaction, where a savepoint holds them).
+    assert not connection.in_atomic_block
+    assert _west(read_client, path, params) == 12
+    with CaptureQueriesContext(connection) as queries:
+        assert _west(read_client, path, params) == 12
+    sent = [q["sql"] for q in queries.captured_queries]
+    assert len(sent) == 2, sent
+    assert sent[1].startswith("SELECT set_config") and "regions_boundarylayer" in sent[1]
+    DirtyRollupDay.objects.create(day=DAY.date(), marked_at=DAY)
+    UnitDayRollup.objects.filter(level__startswith="region:", brand=seeded.alpha).update(
+        mentions=99
+    )
+    assert _west(read_client, path, params) == 12  # the pending day, from the mentions
