@@ -65,14 +65,25 @@ def can_use_rollups(query: InsightFilter, unit: "UnitSpec") -> bool:
     )
 
 
+def rollup_day_range(query: InsightFilter) -> tuple[dt.date | None, dt.date | None]:
+    """The query's rollup days: from the first (inclusive) to the second (exclusive), UTC;
+    None where the query has no bound."""
+    start, end = query.date_from, query.date_to
+    return (
+        start.astimezone(dt.UTC).date() if start else None,
+        end.astimezone(dt.UTC).date() if end else None,
+    )
+
+
 def _day_conditions(query: InsightFilter) -> tuple[str, dict[str, Any]]:
     conditions, params = [], {}
-    if query.date_from:
+    day_from, day_to = rollup_day_range(query)
+    if day_from:
         conditions.append("AND day >= %(day_from)s")
-        params["day_from"] = query.date_from.astimezone(dt.UTC).date()
-    if query.date_to:
+        params["day_from"] = day_from
+    if day_to:
         conditions.append("AND day < %(day_to)s")
-        params["day_to"] = query.date_to.astimezone(dt.UTC).date()
+        params["day_to"] = day_to
     return " ".join(conditions), params
 
 
@@ -127,31 +138,33 @@ def rollup_unit_counts(
         if assumed_layer:
             raise ValueError("Reads of shown units only take no assumed layer.")
         return fetch_dicts(cursor, sql, params)
-    cursor.execute(*_with_check(query, sql, params, pending, assumed_layer))
-    return _merged(_checked(cursor.fetchall(), assumed_layer))
+    return _merged(
+        _fetch_checked(cursor, query, sql, params, pending=pending, assumed_layer=assumed_layer)
+    )
 
 
-def _with_check(
+def _fetch_checked(
+    cursor: CursorWrapper,
     query: InsightFilter,
     sql: str,
     params: dict[str, Any],
+    *,
     pending: list[dt.date] | None,
     assumed_layer: tuple[str, int] | None,
-) -> tuple[str, dict[str, Any]]:
+) -> list[tuple]:
+    """The rows of a read; with `assumed_layer`, the read carries `CHECK_PART`, and its rows are
+    returned only if that part shows that the layer id and the pending days held."""
     if assumed_layer is None:
-        return sql, params
+        cursor.execute(sql, params)
+        return cursor.fetchall()
     pending_sql, day_params = pending_days_sql(query)
-    return sql + CHECK_PART.format(pending=pending_sql), params | day_params | {
+    cursor.execute(sql + CHECK_PART.format(pending=pending_sql), params | day_params | {
         "check_layer": assumed_layer[0], "check_pending": sorted(pending or []),
-    }  # fmt: skip
-
-
-def _checked(rows: list[tuple], assumed_layer: tuple[str, int] | None) -> list[tuple]:
-    """The rows of a read, once its `CHECK_PART` (if any) shows that its assumptions held."""
-    if assumed_layer is not None:
-        check = next(row for row in rows if row[0] == CHECK)
-        if check[1] != assumed_layer[1] or check[3] != 1:
-            raise UnsettledRead(f"layer {assumed_layer[0]!r} or the pending days changed")
+    })  # fmt: skip
+    rows = cursor.fetchall()
+    check = next(row for row in rows if row[0] == CHECK)
+    if check[1] != assumed_layer[1] or check[3] != 1:
+        raise UnsettledRead(f"layer {assumed_layer[0]!r} or the pending days changed")
     return rows
 
 
@@ -182,8 +195,7 @@ def rollup_counts_and_unplaced(
     )  # fmt: skip
     sql += UNPLACED_PART.format(unplaced=unplaced_sql)
     params |= pending_params | {"unplaced_level": level}
-    cursor.execute(*_with_check(query, sql, params, pending, assumed_layer))
-    rows = _checked(cursor.fetchall(), assumed_layer)
+    rows = _fetch_checked(cursor, query, sql, params, pending=pending, assumed_layer=assumed_layer)
     unplaced = next(row for row in rows if row[0] == UNPLACED)
     return _merged(rows), {"mentions": unplaced[3], "authors": unplaced[4]}
 

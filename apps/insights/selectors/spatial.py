@@ -20,7 +20,7 @@ from apps.insights.aggregates import (
 )
 from apps.insights.figures import figures_by_unit, is_suppressed
 from apps.insights.filters import InsightFilter
-from apps.insights.rollup_reads import UnsettledRead, pending_days_sql
+from apps.insights.rollup_reads import UnsettledRead, pending_days_sql, rollup_day_range
 from apps.insights.rollups import UnknownRollupLevel
 from apps.insights.selectors.scope import BrandScope
 from apps.insights.sql import fetch_dicts, insight_cursor
@@ -70,10 +70,8 @@ def layer_id_and_pending(
 
 def _in_period(day: dt.date, query: InsightFilter) -> bool:
     """Whether the day is one of the query's rollup days (`pending_days_sql`'s range)."""
-    start, end = query.date_from, query.date_to
-    return (start is None or day >= start.astimezone(dt.UTC).date()) and (
-        end is None or day < end.astimezone(dt.UTC).date()
-    )
+    start, end = rollup_day_range(query)
+    return (start is None or day >= start) and (end is None or day < end)
 
 
 def with_layer(
