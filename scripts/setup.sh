@@ -12,7 +12,8 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 system_packages() {
     local missing=()
     # chromium: Debian's build, driven by Playwright in the dashboard's end-to-end tests.
-    for pkg in postgresql-15-postgis-3 gdal-bin libgdal-dev chromium; do
+    # postgresql-server-dev-15: the headers and build files of the project's own extension.
+    for pkg in postgresql-15-postgis-3 postgresql-server-dev-15 gdal-bin libgdal-dev chromium; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
             || missing+=("$pkg")
     done
@@ -20,6 +21,22 @@ system_packages() {
     say "installing ${missing[*]}"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+postgres_extensions() {
+    # The project's own aggregate (distinct author keys), built against the installed server;
+    # again when its source is newer than what the server has. No LLVM bitcode: not needed.
+    local pg_config=/usr/lib/postgresql/15/bin/pg_config dir=pg/voxpop_authors built
+    built="$($pg_config --pkglibdir)/voxpop_authors.so"
+    local share
+    share="$($pg_config --sharedir)/extension"
+    if [ ! -f "$built" ] || [ -n "$(find "$dir" -newer "$built" -name 'voxpop_authors*' \
+            \( -name '*.c' -o -name '*.sql' -o -name '*.control' \))" ] \
+            || [ ! -f "$share/voxpop_authors.control" ]; then
+        say "building the voxpop_authors PostgreSQL extension"
+        make -s -C "$dir" PG_CONFIG="$pg_config" with_llvm=no
+        $SUDO make -s -C "$dir" PG_CONFIG="$pg_config" with_llvm=no install
+    fi
 }
 
 frontend_packages() {
@@ -63,6 +80,7 @@ PY
 }
 
 system_packages
+postgres_extensions
 python_env
 dotenv
 frontend_packages

@@ -50,9 +50,9 @@ UNION ALL
 SELECT 3, NULL, NULL, mentions::bigint, authors::bigint, 0, 0, 0 FROM ({unplaced}) unplaced
 """
 
-# Distinct authors over the atoms' keys, concatenated per unit, then sorted and deduplicated by
-# intarray's C functions: about five times faster than count(DISTINCT) over the unnested keys.
-DISTINCT_AUTHOR_KEYS = "icount(uniq(sort(author_keys_cat(author_keys))))"
+# Distinct authors over the atoms' keys: the project's aggregate (pg/voxpop_authors), a radix
+# sort of the keys in C, 2.5 times faster than intarray's sort of their concatenation.
+DISTINCT_AUTHOR_KEYS = "author_keys_count(author_keys)"
 
 # Units where the brands have kept atoms, and their sums only: for figures that neither show
 # suppressed units nor distinct authors (hotspots), read through the kept-atoms index alone.
