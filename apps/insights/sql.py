@@ -13,6 +13,7 @@ from psycopg import errors as pg_errors
 
 from apps.common.exceptions import ServiceUnavailable
 from apps.insights.filters import InsightFilter
+from apps.partners import key_checks
 
 # The mentions an insight reads, one row per brand each is about, as `m` and `mb.brand_id`.
 MENTIONS_FROM = "mentions_mention m CROSS JOIN LATERAL unnest(m.brand_ids) AS mb(brand_id)"
@@ -149,7 +150,7 @@ def insight_cursor() -> Iterator[CursorWrapper]:
                 yield cursor
         else:
             with (
-                connection.execute_wrapper(_sent_after(settings_sql + ";\n")),
+                connection.execute_wrapper(_sent_after(settings_sql)),
                 connection.cursor() as cursor,
             ):
                 yield cursor
@@ -159,8 +160,10 @@ def insight_cursor() -> Iterator[CursorWrapper]:
         raise
 
 
-def _sent_after(prefix: str) -> Callable:
-    """An execute wrapper that sends each statement after `prefix`, in the same message."""
+def _sent_after(settings_sql: str) -> Callable:
+    """An execute wrapper that sends each statement after `settings_sql`, in the same message.
+    While the request's API key is taken as remembered (`key_checks`), the settings' row also
+    reads the key's fingerprint, settled before the statement's rows are used."""
 
     def run(execute: Callable, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
         if many:  # a batch of one statement cannot carry a second one
@@ -170,7 +173,11 @@ def _sent_after(prefix: str) -> Callable:
         # block (its savepoint commands among them) a prefix would outlive its statement.
         if context["connection"].in_atomic_block or isinstance(cursor.cursor, ServerCursor):
             return execute(sql, params, many, context)
-        result = execute(prefix + sql, params, many, context)
+        key_check = key_checks.check_sql()
+        prefix = settings_sql + (f", {key_check}" if key_check else "")
+        result = execute(f"{prefix};\n{sql}", params, many, context)
+        if key_check:
+            key_checks.settle(cursor.fetchone()[-1])
         if not cursor.nextset():  # past the prefix's row, to the statement's own
             raise RuntimeError(f"No result after the statement settings for: {sql[:80]}")
         return result

@@ -23,6 +23,7 @@ from apps.insights.filters import (
 )
 from apps.insights.selectors import compare, hotspots, mentions, places, spatial, temporal, tiles
 from apps.insights.selectors.scope import BrandScope, brand_scope
+from apps.partners.key_checks import KeyCheckedInReadMixin
 
 
 def _validated(serializer_class: type, request: Request) -> dict[str, Any]:
@@ -31,8 +32,9 @@ def _validated(serializer_class: type, request: Request) -> dict[str, Any]:
     return dict(serializer.validated_data)
 
 
-class InsightView(APIView):
-    """Shared by every insights endpoint: the filter grammar and the caller's brands."""
+class InsightView(KeyCheckedInReadMixin, APIView):
+    """Shared by every insights endpoint: the filter grammar and the caller's brands. An API key
+    this process looked up before is checked in the read's first statement (`key_checks`)."""
 
     renderer_classes = (ORJSONRenderer, GeoJSONRenderer)
 

@@ -46,6 +46,8 @@ class ApiKey(models.Model):
 
     # Not stored: slug → brand its partner may read, loaded with the key when it authenticates.
     entitled_brands: "dict[str, Brand] | None" = None
+    # Not stored: what the key's authentication depended on (`selectors.KEY_FINGERPRINT_SQL`).
+    fingerprint: str | None = None
 
     class Meta:
         ordering = ("-created_at",)

@@ -56,9 +56,11 @@ def test_a_second_read_asks_nothing_before_its_own_statement(
         q["sql"] for q in queries.captured_queries
         if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "SELECT set_config"))
     ]  # fmt: skip
-    # The key (with its brands), then the read itself: no statement for the layer on its own.
+    # The read itself, no statement for the layer on its own; then the key (with its brands):
+    # in the test's transaction the read cannot carry the key's check (`key_checks`).
     assert len(statements) == 2, statements
-    assert "regions_boundarylayer" in statements[1]
+    assert "regions_boundarylayer" in statements[0]
+    assert "partners_apikey" in statements[1]
 
 
 @pytest.mark.parametrize(("path", "params"), PATHS)
@@ -125,8 +127,10 @@ def test_outside_a_transaction_the_check_travels_after_the_statement_settings(
     with CaptureQueriesContext(connection) as queries:
         assert _west(read_client, path, params) == 12
     sent = [q["sql"] for q in queries.captured_queries]
-    assert len(sent) == 2, sent
-    assert sent[1].startswith("SELECT set_config") and "regions_boundarylayer" in sent[1]
+    # One message: the settings with the key's check (`key_checks`), then the read with its own.
+    assert len(sent) == 1, sent
+    assert sent[0].startswith("SELECT set_config") and "api_key_fingerprint(" in sent[0]
+    assert "regions_boundarylayer" in sent[0]
     DirtyRollupDay.objects.create(day=DAY.date(), marked_at=DAY)
     UnitDayRollup.objects.filter(level__startswith="region:", brand=seeded.alpha).update(
         mentions=99
