@@ -74,29 +74,30 @@ CHANGES: dict[str, tuple[Callable[[ApiKey, Partner], None], int]] = {
 }
 
 
+def _answers_after(change: str, client: APIClient, world: World) -> None:
+    """The key answers, is remembered, changes, and is refused (twice: not remembered again)."""
+    assert _answers(client) == 200
+    key = _key(client)
+    assert key_checks._remembered[key.key_hash].fingerprint is not None
+    apply, status = CHANGES[change]
+    apply(key, world.partner_a)
+    assert _answers(client) == status
+    assert _answers(client) == status
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("change", CHANGES)
 def test_outside_a_transaction_a_changed_key_is_caught_by_the_read(
     read_client: APIClient, seeded: World, change: str
 ) -> None:
-    assert _answers(read_client) == 200
-    key = _key(read_client)
-    assert key_checks._remembered[key.key_hash].fingerprint is not None
-    apply, status = CHANGES[change]
-    apply(key, seeded.partner_a)
-    assert _answers(read_client) == status
-    assert _answers(read_client) == status
+    _answers_after(change, read_client, seeded)
 
 
 @pytest.mark.parametrize("change", CHANGES)
 def test_in_a_transaction_a_changed_key_is_caught_after_the_read(
     read_client: APIClient, seeded: World, change: str
 ) -> None:
-    assert _answers(read_client) == 200
-    key = _key(read_client)
-    apply, status = CHANGES[change]
-    apply(key, seeded.partner_a)
-    assert _answers(read_client) == status
+    _answers_after(change, read_client, seeded)
 
 
 @pytest.mark.django_db(transaction=True)
