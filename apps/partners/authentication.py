@@ -1,15 +1,12 @@
-from django.utils import timezone
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from apps.partners import key_checks
 from apps.partners.models import ApiKey, Partner
 from apps.partners.selectors import api_key_by_hash
-from apps.partners.services import api_key_hash
+from apps.partners.services import api_key_hash, api_key_touch
 
 KEYWORD = "Api-Key"
-# Avoid a write on every request: refresh last_used_at at most this often.
-LAST_USED_RESOLUTION_S = 60
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -24,8 +21,10 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not raw_key:
             raise exceptions.AuthenticationFailed("The Api-Key header carries no key.")
         key_hash = api_key_hash(raw_key)
-        # Views that check the key in their read take the one this process last looked up.
-        api_key = key_checks.assumed(key_hash) or api_key_by_hash(key_hash)
+        # Views that check the key in their read take the one this process last looked up; its
+        # use is recorded once the check holds (`key_checks`), not before.
+        assumed = key_checks.assumed(key_hash)
+        api_key = assumed or api_key_by_hash(key_hash)
         if api_key is None:
             raise exceptions.AuthenticationFailed("This API key is not valid.")
         if api_key.is_revoked:
@@ -34,17 +33,12 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("This API key has expired; ask for a new one.")
         if not api_key.partner.is_active:
             raise exceptions.AuthenticationFailed("This partner account is disabled.")
-        key_checks.remember(key_hash, api_key)
-        self._touch(api_key)
+        if assumed is None:
+            key_checks.remember(key_hash, api_key)
+            api_key_touch(api_key)
+        else:
+            key_checks.accepted(api_key)
         return api_key.partner, api_key
 
     def authenticate_header(self, request: Request) -> str:
         return KEYWORD
-
-    @staticmethod
-    def _touch(api_key: ApiKey) -> None:
-        now = timezone.now()
-        last = api_key.last_used_at
-        if last is None or (now - last).total_seconds() > LAST_USED_RESOLUTION_S:
-            ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
-            api_key.last_used_at = now  # the same object may serve this process's next requests

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from apps.partners.models import ApiKey
 from apps.partners.selectors import api_key_by_hash, key_fingerprint_sql
+from apps.partners.services import api_key_touch
 
 MAX_REMEMBERED = 1024
 
@@ -31,13 +32,17 @@ _remembered: dict[str, ApiKey] = {}
 class _RequestCheck:
     """The key a request assumed, if any, and whether the database confirmed it."""
 
+    # A request run again after its key changed looks the key up, never assumes it.
+    fresh_only: bool = False
     key_hash: str | None = None
+    api_key: ApiKey | None = None
     fingerprint: str | None = None
     settled: bool = False
     changed: bool = False
 
 
 _current: ContextVar[_RequestCheck | None] = ContextVar("voxpop_key_check", default=None)
+_running_again: ContextVar[bool] = ContextVar("voxpop_key_running_again", default=False)
 
 
 class KeyChanged(Exception):
@@ -58,10 +63,17 @@ def assumed(key_hash: str) -> ApiKey | None:
     """The remembered key, inside a request of a view that checks it in its read; else None."""
     check = _current.get()
     api_key = _remembered.get(key_hash)
-    if check is None or api_key is None or api_key.fingerprint is None:
+    if check is None or check.fresh_only or api_key is None or api_key.fingerprint is None:
         return None
     check.key_hash, check.fingerprint = key_hash, api_key.fingerprint
     return api_key
+
+
+def accepted(api_key: ApiKey) -> None:
+    """The assumed key passed authentication: its use is recorded once the check holds."""
+    check = _current.get()
+    if check is not None:
+        check.api_key = api_key
 
 
 def check_sql() -> str | None:
@@ -94,7 +106,7 @@ class KeyCheckedInReadMixin:
     """For an APIView of GET requests whose reads call `check_sql` and `settle`."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        check = _RequestCheck()
+        check = _RequestCheck(fresh_only=_running_again.get())
         token = _current.set(check)
         try:
             response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
@@ -105,9 +117,18 @@ class KeyCheckedInReadMixin:
         if check.changed:
             assert check.key_hash is not None
             forget(check.key_hash)
-            # Again from the start, with a fresh lookup of the key (it is forgotten now).
-            return type(self).as_view()(request, *args, **kwargs)  # type: ignore[attr-defined]
+            return self._run_again(request, *args, **kwargs)
+        if check.api_key is not None:
+            api_key_touch(check.api_key)  # only now that the key is known to hold
         return response
+
+    def _run_again(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        """The request from the start, once, with a fresh lookup of its key."""
+        token = _running_again.set(True)
+        try:
+            return type(self).as_view()(request, *args, **kwargs)  # type: ignore[attr-defined]
+        finally:
+            _running_again.reset(token)
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, KeyChanged):

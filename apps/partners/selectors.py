@@ -11,6 +11,27 @@ from apps.partners.models import ApiKey, Partner
 # the brands the partner may read (the function of migration 0002). Equal fingerprints: an
 # earlier authentication still holds.
 KEY_FINGERPRINT_SQL = "api_key_fingerprint({key_hash})"
+
+
+def fingerprint_function_sql() -> str:
+    """The function behind `KEY_FINGERPRINT_SQL`, with the entitlement SQL of today: the
+    migrations that (re)write it call this. PL/pgSQL keeps the inner statement's plan for the
+    session: planning it took 0.3 ms of its 0.4."""
+    return f"""
+CREATE OR REPLACE FUNCTION api_key_fingerprint(hash text) RETURNS text LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    RETURN (
+        SELECT md5(row(k.id, k.revoked_at, k.expires_at, k.scopes, p.id, p.is_active,
+                       {entitled_json_sql("k.partner_id")}::text)::text)
+        FROM partners_apikey k JOIN partners_partner p ON p.id = k.partner_id
+        WHERE k.key_hash = hash
+    );
+END
+$$
+"""
+
+
 KEY_HASH = re.compile(r"[0-9a-f]{64}")
 
 

@@ -13,6 +13,8 @@ from apps.brands.models import Brand
 from apps.partners.models import ApiKey, Partner, Scope
 
 KEY_PREFIX = "vxp"
+# Avoid a write on every request: refresh last_used_at at most this often.
+LAST_USED_RESOLUTION_S = 60
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,15 @@ def api_key_create(
         expires_at=expires_at,
     )
     return IssuedKey(api_key=api_key, raw_key=raw_key)
+
+
+def api_key_touch(api_key: ApiKey) -> None:
+    """Record that the key was used now, unless it was within the last minute."""
+    now = timezone.now()
+    last = api_key.last_used_at
+    if last is None or (now - last).total_seconds() > LAST_USED_RESOLUTION_S:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now  # the same object may serve this process's next requests
 
 
 def api_key_revoke(api_key: ApiKey) -> ApiKey:

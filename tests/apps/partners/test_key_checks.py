@@ -1,6 +1,7 @@
 """Insights reads take the API key this process looked up before and check it in their own first
 statement (`key_checks`): never an answer from a key that changed, in or out of a transaction."""
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -157,9 +158,49 @@ def test_the_fingerprint_follows_what_the_key_may_read(
 
 @pytest.mark.django_db
 def test_the_fingerprint_function_reads_the_entitlement_the_api_serves() -> None:
-    # Migration 0002 wrote the entitlement SQL of its day into the function: when that SQL
-    # changes, the function must be written again by a new migration.
+    # Migrations write the entitlement SQL of their day into the function (0002, 0003): when
+    # that SQL changes, the function must be written again by a new migration.
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_get_functiondef('api_key_fingerprint(text)'::regprocedure)")
         definition = cursor.fetchone()[0]
     assert entitled_json_sql("k.partner_id") in definition
+
+
+HOURS_AGO = dt.timedelta(hours=2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_remembered_key_records_its_use_only_once_it_holds(
+    read_client: APIClient, seeded: World
+) -> None:
+    assert _answers(read_client) == 200
+    key = _key(read_client)
+    remembered = key_checks._remembered[key.key_hash]
+    long_ago = timezone.now() - HOURS_AGO
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=long_ago)
+    remembered.last_used_at = long_ago
+    assert _answers(read_client) == 200
+    key.refresh_from_db()
+    assert key.last_used_at is not None and key.last_used_at > long_ago  # used: recorded
+
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=long_ago, revoked_at=timezone.now())
+    remembered.last_used_at = long_ago
+    assert _answers(read_client) == 401
+    assert ApiKey.objects.get(pk=key.pk).last_used_at == long_ago  # revoked: never recorded
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_runs_again_once_then_looks_its_key_up(
+    read_client: APIClient, seeded: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _answers(read_client) == 200
+    key_hash = _key(read_client).key_hash
+    stale = key_checks._remembered[key_hash]
+    stale.fingerprint = "stale"
+
+    def forget_then_put_back(forgotten: str) -> None:
+        # As if another thread put the stale key back as soon as this one forgot it.
+        key_checks._remembered[forgotten] = stale
+
+    monkeypatch.setattr(key_checks, "forget", forget_then_put_back)
+    assert _answers(read_client) == 200
