@@ -26,13 +26,11 @@ system_packages() {
 postgres_extensions() {
     # The project's own aggregate (distinct author keys), built against the installed server;
     # again when its source is newer than what the server has. No LLVM bitcode: not needed.
-    local pg_config=/usr/lib/postgresql/15/bin/pg_config dir=pg/voxpop_authors built
+    local pg_config=/usr/lib/postgresql/15/bin/pg_config dir=pg/voxpop_authors built control
     built="$($pg_config --pkglibdir)/voxpop_authors.so"
-    local share
-    share="$($pg_config --sharedir)/extension"
-    if [ ! -f "$built" ] || [ -n "$(find "$dir" -newer "$built" -name 'voxpop_authors*' \
-            \( -name '*.c' -o -name '*.sql' -o -name '*.control' \))" ] \
-            || [ ! -f "$share/voxpop_authors.control" ]; then
+    control="$($pg_config --sharedir)/extension/voxpop_authors.control"
+    if [ ! -f "$built" ] || [ ! -f "$control" ] || [ -n "$(find "$dir" -newer "$built" \
+            \( -name '*.c' -o -name '*.sql' -o -name '*.control' \))" ]; then
         say "building the voxpop_authors PostgreSQL extension"
         make -s -C "$dir" PG_CONFIG="$pg_config" with_llvm=no
         $SUDO make -s -C "$dir" PG_CONFIG="$pg_config" with_llvm=no install

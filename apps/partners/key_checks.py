@@ -90,8 +90,7 @@ def settle(fingerprint_now: str | None) -> None:
     if check is None or check.key_hash is None:
         raise RuntimeError("A key check was read outside a request that assumed a key.")
     if fingerprint_now != check.fingerprint:
-        check.changed = True
-        forget(check.key_hash)
+        check.changed = True  # the mixin's dispatch forgets the key and runs the request again
         raise KeyChanged("The API key or what it may read changed; looking it up again.")
     check.settled = True
 

@@ -8,8 +8,8 @@ from apps.brands.selectors import brands_from_entitled_json, entitled_json_sql
 from apps.partners.models import ApiKey, Partner
 
 # What a key's authentication depends on: the key's state and scopes, its partner's state and
-# the brands the partner may read (the function of migration 0002). Equal fingerprints: an
-# earlier authentication still holds.
+# the brands the partner may read (`fingerprint_function_sql`). Equal fingerprints: an earlier
+# authentication still holds.
 KEY_FINGERPRINT_SQL = "api_key_fingerprint({key_hash})"
 
 
