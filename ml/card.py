@@ -31,7 +31,7 @@ WEAKNESSES = """\
 - Irony and sarcasm are read literally ("super, encore en panne" tends to come out positive).
 - Mixed opinions ("great staff, awful prices") get one label; the score is near 0 and the
   confidence low, which is the signal to look at.
-- Long texts are read up to the configured max length (head only).
+- Long texts are read up to the configured max length (their beginning only).
 - Book reviews rated between 2.5 and 3.5 stars are often plain summaries of the book, and
   their label comes from the stars, not the text (35 of critiques-libres' 56 negative reviews
   are rated 2.5); a review of a book on a dark subject reads as a negative opinion.
